@@ -1,0 +1,48 @@
+# The README's commands. Each target creates .venv when it is missing and installs the kit
+# into it, so a fresh clone needs nothing installed by hand.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+WORKSPACE ?= workspace
+# Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
+LAB_ARGS ?=
+
+.PHONY: lab test lint workspace clean-venv help
+
+help:
+	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
+	@echo "make test  - create .venv, install the kit with test extras, run every test"
+
+# A stamp per extra, rebuilt when pyproject.toml changes.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed-lab
+
+# Copy the student notebooks into a git-ignored workspace. Files the student already has are
+# never overwritten: their work survives `make lab` being run again after an update.
+workspace:
+	@mkdir -p $(WORKSPACE)
+	@cp -R -n exercises/. $(WORKSPACE)/ 2>/dev/null || true
+	@echo "Your course workspace: $(abspath $(WORKSPACE))"
+
+lab: $(VENV)/.installed-lab workspace
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check course autograder tests
+	$(BIN)/ruff format --check course autograder tests
+
+test: $(VENV)/.installed-test lint
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

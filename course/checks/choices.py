@@ -1,0 +1,107 @@
+"""Checks for answers picked from a vocabulary: span tags, and plain single/multiple choice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from course.checks.result import (
+    ANSWERED,
+    CORRECT,
+    MISSING,
+    PARTIAL,
+    WRONG,
+    ChoiceKey,
+    PartResult,
+    Result,
+)
+from course.checks.scoring import scored_result
+from course.messages import say
+
+
+def check_tags(
+    answer: Mapping[str, str | None] | None,
+    parts: Mapping[str, str],
+    key: Mapping[str, ChoiceKey] | None = None,
+) -> Result:
+    """Tags for each part (segment id -> label id).
+
+    ``parts`` maps each part id to a short label the learner recognises (the start of the
+    sentence). Without ``key``: which parts still lack a tag. With ``key``: one point per part.
+    """
+    answer = answer or {}
+    missing = [pid for pid in parts if not answer.get(pid)]
+    if key is None:
+        results = tuple(PartResult(pid, MISSING if pid in missing else ANSWERED) for pid in parts)
+        summary = (
+            say("tags_missing", missing=len(missing), total=len(parts))
+            if missing
+            else say("tags_complete", total=len(parts))
+        )
+        return Result("span_tagger", False, not missing, results, summary=summary)
+    results = []
+    for pid, label in parts.items():
+        given, item_key = answer.get(pid), key[pid]
+        if not given:
+            results.append(PartResult(pid, MISSING, 0.0, 1.0))
+        elif given in item_key.accept:
+            results.append(PartResult(pid, CORRECT, 1.0, 1.0))
+        else:
+            hint = item_key.hints.get(given)
+            message = (
+                say("tag_wrong", label=label, hint=hint)
+                if hint
+                else say("tag_wrong_generic", label=label)
+            )
+            results.append(PartResult(pid, WRONG, 0.0, 1.0, message))
+    notes = [say("tags_missing", missing=len(missing), total=len(parts))] if missing else []
+    return scored_result("span_tagger", results, complete=not missing, notes=notes)
+
+
+def check_choice(
+    answer: str | Iterable[str] | None,
+    options: Iterable[str],
+    key: ChoiceKey | None = None,
+    *,
+    multiple: bool = False,
+) -> Result:
+    """A single choice (an option id) or a multiple choice (a list of option ids)."""
+    options = list(options)
+    chosen = _as_choice_list(answer, multiple)
+    if not chosen:
+        part = PartResult("choice", MISSING, 0.0, 1.0 if key else 0.0)
+        return Result(
+            "choice", key is not None, False, (part,), 0.0, part.max_score, say("choice_missing")
+        )
+    if key is None:
+        return Result(
+            "choice", False, True, (PartResult("choice", ANSWERED),), summary=say("choice_complete")
+        )
+    accept = set(key.accept)
+    if not multiple:
+        given = chosen[0]
+        if given in accept:
+            part = PartResult("choice", CORRECT, 1.0, 1.0, say("part_right"))
+        else:
+            hint = key.hints.get(given)
+            text = say("choice_wrong", hint=hint) if hint else say("choice_wrong_generic")
+            part = PartResult("choice", WRONG, 0.0, 1.0, text)
+        return Result("choice", True, True, (part,), part.score, 1.0)
+    # Multiple: each option is a true/false decision; partial credit per option.
+    right = sum(1 for option in options if (option in chosen) == (option in accept))
+    score = round(right / len(options), 4) if options else 0.0
+    if score == 1.0:
+        part = PartResult("choice", CORRECT, 1.0, 1.0, say("part_right"))
+    else:
+        hints = [key.hints[o] for o in chosen if o not in accept and o in key.hints]
+        text = say("choice_partly") + (" " + hints[0] if hints else "")
+        part = PartResult("choice", PARTIAL if score else WRONG, score, 1.0, text)
+    return Result("choice", True, True, (part,), part.score, 1.0)
+
+
+def _as_choice_list(answer: str | Iterable[str] | None, multiple: bool) -> list[str]:
+    if answer is None or answer == "":
+        return []
+    if isinstance(answer, str):
+        return [answer]
+    values = [a for a in answer if a]
+    return values if multiple else values[:1]

@@ -1,0 +1,97 @@
+"""Check claim verdicts with the evidence they rest on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from course.checks.result import (
+    ANSWERED,
+    CORRECT,
+    MISSING,
+    PARTIAL,
+    WRONG,
+    ClaimKey,
+    PartResult,
+    Result,
+)
+from course.checks.scoring import scored_result
+from course.messages import say
+
+
+def check_verdicts(
+    answer: Mapping[str, Mapping[str, Any]] | None,
+    claims: Mapping[str, str],
+    key: Mapping[str, ClaimKey] | None = None,
+) -> Result:
+    """Answer: ``{claim_id: {"verdict": id, "evidence": [doc_id, ...]}}``.
+
+    Form: each claim needs a verdict and at least one cited document. Scored: per claim, one
+    point for the verdict and one for the evidence (half when a weak source is cited beside a
+    good one, none when no cited document settles the claim).
+    """
+    answer = answer or {}
+    parts: list[PartResult] = []
+    gaps: list[str] = []
+    for claim_id, label in claims.items():
+        entry = answer.get(claim_id) or {}
+        verdict = entry.get("verdict") or ""
+        evidence = [d for d in entry.get("evidence") or [] if d]
+        gap = _form_gap(label, verdict, evidence)
+        if gap:
+            gaps.append(gap)
+        if key is None:
+            parts.append(PartResult(claim_id, MISSING if gap else ANSWERED, message=gap))
+        else:
+            parts += _score_claim(claim_id, label, verdict, evidence, key[claim_id])
+    if key is None:
+        summary = "" if gaps else say("verdicts_complete")
+        return Result("claim_verdicts", False, not gaps, tuple(parts), summary=summary)
+    return scored_result("claim_verdicts", parts, complete=not gaps, notes=gaps)
+
+
+def _form_gap(label: str, verdict: str, evidence: list[str]) -> str:
+    if not verdict:
+        return say("verdict_missing", label=label)
+    if not evidence:
+        return say("evidence_missing", label=label)
+    return ""
+
+
+def _score_claim(
+    claim_id: str, label: str, verdict: str, evidence: list[str], key: ClaimKey
+) -> list[PartResult]:
+    verdict_id, evidence_id = f"{claim_id}.verdict", f"{claim_id}.evidence"
+    if not verdict:
+        verdict_part = PartResult(verdict_id, MISSING, 0.0, 1.0)
+    elif verdict in key.verdicts:
+        verdict_part = PartResult(verdict_id, CORRECT, 1.0, 1.0)
+    else:
+        hint = key.verdict_hints.get(verdict)
+        text = (
+            say("verdict_wrong", label=label, hint=hint)
+            if hint
+            else say("verdict_wrong_generic", label=label)
+        )
+        verdict_part = PartResult(verdict_id, WRONG, 0.0, 1.0, text)
+    good = [d for d in evidence if d in key.evidence]
+    weak = [d for d in evidence if d in key.distractors]
+    if not evidence:
+        evidence_part = PartResult(evidence_id, MISSING, 0.0, 1.0)
+    elif not good:
+        text = _distractor_text(label, weak, key) if weak else say("evidence_weak", label=label)
+        evidence_part = PartResult(evidence_id, WRONG, 0.0, 1.0, text)
+    elif weak:
+        evidence_part = PartResult(
+            evidence_id, PARTIAL, 0.5, 1.0, _distractor_text(label, weak, key)
+        )
+    else:
+        evidence_part = PartResult(evidence_id, CORRECT, 1.0, 1.0)
+    return [verdict_part, evidence_part]
+
+
+def _distractor_text(label: str, weak: list[str], key: ClaimKey) -> str:
+    hint = next((key.evidence_hints[d] for d in weak if d in key.evidence_hints), None)
+    if hint:
+        return say("evidence_distractor", label=label, hint=hint)
+    return say("evidence_distractor_generic", label=label)

@@ -1,0 +1,57 @@
+"""Check a value the learner computed in code (a pandas exercise), as plain data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from course.checks.result import ANSWERED, CORRECT, MISSING, WRONG, PartResult, Result
+from course.messages import say
+
+
+@dataclass(frozen=True)
+class ValueKey:
+    """The expected value; numbers match within ``tolerance`` (absolute)."""
+
+    expected: Any
+    tolerance: float = 0.0
+    hint: str = ""
+
+
+def check_code_value(value: Any, key: ValueKey | None = None) -> Result:
+    """Form: has the answer cell produced a value? Scored: does it equal the expected one?"""
+    if value is None:
+        part = PartResult("value", MISSING, 0.0, 1.0 if key else 0.0, say("value_missing"))
+        return Result("code_value", key is not None, False, (part,), 0.0, part.max_score)
+    if key is None:
+        part = PartResult("value", ANSWERED, message=say("value_given"))
+        return Result("code_value", False, True, (part,))
+    if same_value(value, key.expected, key.tolerance):
+        part = PartResult("value", CORRECT, 1.0, 1.0, say("part_right"))
+    else:
+        part = PartResult("value", WRONG, 0.0, 1.0, say("value_wrong", hint=key.hint))
+    return Result("code_value", True, True, (part,), part.score, 1.0)
+
+
+def same_value(given: Any, expected: Any, tolerance: float) -> bool:
+    """Plain-data equality, with a numeric tolerance, compared in the grader's process."""
+    if isinstance(expected, bool) or isinstance(given, bool):
+        return type(given) is type(expected) and given == expected
+    if isinstance(expected, int | float) and isinstance(given, int | float):
+        return math.isfinite(given) and abs(given - expected) <= tolerance
+    if isinstance(expected, str):
+        return isinstance(given, str) and given.strip().casefold() == expected.strip().casefold()
+    if isinstance(expected, list):
+        return (
+            isinstance(given, list)
+            and len(given) == len(expected)
+            and all(same_value(g, e, tolerance) for g, e in zip(given, expected, strict=True))
+        )
+    if isinstance(expected, dict):
+        return (
+            isinstance(given, dict)
+            and set(given) == set(expected)
+            and all(same_value(given[k], expected[k], tolerance) for k in expected)
+        )
+    return False

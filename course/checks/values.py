@@ -1,0 +1,156 @@
+"""Validate a recorded answer value against its question before anyone trusts it.
+
+A record read from disk or from a notebook may be truncated, hand-edited or hostile. Only plain
+JSON types pass, every id must be one the question allows, and sizes are capped. A bad value
+raises :class:`ValueProblem` with a short reason a learner or instructor can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+MAX_TEXT = 20_000  # characters in a written answer
+MAX_LOG = 2_000  # events kept in an investigation log
+LOG_FIELDS = ("action", "query", "doc_id", "at", "question")
+
+
+class ValueProblem(ValueError):
+    """The value does not fit the question."""
+
+
+def clean_value(item_type: str, value: Any, allowed: Mapping[str, Collection[str]]) -> Any:
+    """Return a plain copy of ``value`` if it fits ``item_type`` and ``allowed`` ids, else raise.
+
+    ``allowed`` holds the ids the question accepts, by role: ``parts`` and ``labels`` (span
+    tagger), ``claims``, ``verdicts``, ``documents`` (claim verdicts), ``items`` and ``marks``
+    (timeline), ``links`` and ``statuses`` (chain), ``options`` (choice).
+    """
+    if value is None:
+        return None
+    cleaner = _CLEANERS.get(item_type)
+    if cleaner is None:
+        raise ValueProblem(f"unknown item type '{item_type}'")
+    return cleaner(value, allowed)
+
+
+def _ids(value: Any, allowed: Collection[str], what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueProblem(f"{what} should be a list")
+    out = []
+    for item in value:
+        if not isinstance(item, str) or item not in allowed:
+            raise ValueProblem(f"'{str(item)[:40]}' is not one of the {what} this question offers")
+        if item in out:
+            raise ValueProblem(f"'{item}' appears twice in {what}")
+        out.append(item)
+    return out
+
+
+def _one(value: Any, allowed: Collection[str], what: str) -> str:
+    if value in ("", None):
+        return ""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueProblem(f"'{str(value)[:40]}' is not one of the {what} this question offers")
+    return value
+
+
+def _mapping(value: Any, keys: Collection[str], what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueProblem(f"{what} should be a mapping")
+    for k in value:
+        if k not in keys:
+            raise ValueProblem(f"'{str(k)[:40]}' is not one of the {what} of this question")
+    return value
+
+
+def _tags(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, str]:
+    value = _mapping(value, allowed["parts"], "parts")
+    return {k: _one(v, allowed["labels"], "labels") for k, v in value.items() if v}
+
+
+def _verdicts(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, dict[str, Any]]:
+    value = _mapping(value, allowed["claims"], "claims")
+    out = {}
+    for claim_id, entry in value.items():
+        entry = _mapping(entry, ("verdict", "evidence"), "fields")
+        out[claim_id] = {
+            "verdict": _one(entry.get("verdict", ""), allowed["verdicts"], "verdicts"),
+            "evidence": _ids(entry.get("evidence", []), allowed["documents"], "documents"),
+        }
+    return out
+
+
+def _timeline(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
+    value = _mapping(value, ("order", "marked"), "fields")
+    return {
+        "order": _ids(value.get("order", []), allowed["items"], "events"),
+        "marked": _one(value.get("marked", ""), allowed.get("marks", ()), "claims"),
+    }
+
+
+def _chain(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
+    value = _mapping(value, ("order", "status"), "fields")
+    status = _mapping(value.get("status", {}), allowed["links"], "steps")
+    return {
+        "order": _ids(value.get("order", []), allowed["links"], "steps"),
+        "status": {k: _one(v, allowed["statuses"], "statuses") for k, v in status.items() if v},
+    }
+
+
+def _choice(value: Any, allowed: Mapping[str, Collection[str]]) -> str | list[str]:
+    if isinstance(value, list):
+        return _ids(value, allowed["options"], "options")
+    return _one(value, allowed["options"], "options")
+
+
+def _written(value: Any, allowed: Mapping[str, Collection[str]]) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem("a written answer should be text")
+    if len(value) > MAX_TEXT:
+        raise ValueProblem(f"the text is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _log(value: Any, allowed: Mapping[str, Collection[str]]) -> list[dict[str, str]]:
+    if not isinstance(value, list):
+        raise ValueProblem("an investigation log should be a list")
+    out = []
+    for event in value[-MAX_LOG:]:
+        if not isinstance(event, dict) or event.get("action") not in ("search", "open"):
+            raise ValueProblem("a log entry is not a search or an open")
+        out.append(
+            {k: str(v)[:200] for k, v in event.items() if k in ("action", "query", "doc_id", "at")}
+        )
+    return out
+
+
+def _plain(value: Any, allowed: Mapping[str, Collection[str]], depth: int = 0) -> Any:
+    """A value computed in code (a number, text, list or mapping), as plain JSON data only."""
+    if depth > 4:
+        raise ValueProblem("the value is nested too deeply")
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        return _written(value, allowed)
+    if isinstance(value, list):
+        if len(value) > 500:
+            raise ValueProblem("the list is too long")
+        return [_plain(v, allowed, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if len(value) > 500 or not all(isinstance(k, str) for k in value):
+            raise ValueProblem("the mapping is too large or has non-text keys")
+        return {k: _plain(v, allowed, depth + 1) for k, v in value.items()}
+    raise ValueProblem(f"a {type(value).__name__} is not plain data")
+
+
+_CLEANERS = {
+    "span_tagger": _tags,
+    "claim_verdicts": _verdicts,
+    "timeline": _timeline,
+    "provenance_chain": _chain,
+    "choice": _choice,
+    "written": _written,
+    "source_desk": _log,
+    "code_value": _plain,
+}

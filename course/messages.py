@@ -1,0 +1,77 @@
+"""Every learner-facing sentence the kit says, in one place so it can be reviewed and translated.
+
+Messages are deterministic templates: the same answer always gets the same words. They say what
+is wrong and how to think about it; they never contain an answer and never a traceback.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # form checks (no key needed)
+    "tags_missing": "{missing} of {total} parts still have no label.",
+    "tags_complete": "Every part has a label ({total} of {total}).",
+    "verdict_missing": "'{label}': choose a verdict.",
+    "evidence_missing": "'{label}': verdict given but no evidence chosen. Cite at least one "
+    "library document that backs your verdict.",
+    "verdicts_complete": "Every claim has a verdict and evidence.",
+    "order_missing": "Put every event in order ({placed} of {total} placed).",
+    "order_complete": "All {total} items are in an order.",
+    "anachronism_missing": "Mark the item that cannot be true at the date it is given.",
+    "status_missing": "'{label}': mark this step verified, unverified or contradicted.",
+    "chain_complete": "Every step is ordered and marked.",
+    "choice_missing": "Choose an answer.",
+    "choice_complete": "Answer chosen.",
+    "written_missing": "Write your answer in the box.",
+    "written_short": "Your answer has {words} words; aim for at least {minimum}.",
+    "written_complete": "Answer written ({words} words). Your teacher grades it with the rubric.",
+    "no_answer_yet": "No answer recorded yet.",
+    "desk_summary": "So far you ran {searches} searches and opened {opened} documents.",
+    "value_missing": "Your answer cell has not produced a value yet. Run it after you write "
+    "your code.",
+    "value_given": "Your value is recorded.",
+    "value_not_plain": "Your value could not be recorded ({problem}). Make it a plain number, "
+    "text, list or dictionary.",
+    "value_error": "Running your answer raised {error}. Fix the code in the answer cell above "
+    "and run it again.",
+    # scored feedback (self-study Check, and the grader's reasons)
+    "all_right": "All correct. Well reasoned!",
+    "part_right": "Right.",
+    "score_line": "{right} of {total} right.",
+    "tag_wrong": "'{label}': not quite. {hint}",
+    "tag_wrong_generic": "'{label}': not quite. Ask who is given as the source, and whether you "
+    "could check them.",
+    "verdict_wrong": "'{label}': look again at the verdict. {hint}",
+    "verdict_wrong_generic": "'{label}': look again at the verdict. Compare the claim with what "
+    "the strongest sources in the library say.",
+    "evidence_weak": "'{label}': none of the documents you cite settles this claim. Look for a "
+    "primary or well-sourced document.",
+    "evidence_distractor": "'{label}': your evidence includes a weak source. {hint}",
+    "evidence_distractor_generic": "'{label}': one of the documents you cite is weak. Check its "
+    "date, author and where it got its information.",
+    "order_wrong": "{misplaced} of {total} items are out of place. Check the dates of the items "
+    "you are least sure of in the library.",
+    "anachronism_wrong": "The item you marked could be true at its date. {hint}",
+    "anachronism_wrong_generic": "The item you marked could be true at its date. Look for a "
+    "person's job title and check when they held it.",
+    "status_wrong": "'{label}': look again at how far this step holds up. {hint}",
+    "choice_wrong": "Not quite. {hint}",
+    "choice_wrong_generic": "Not quite. Reread the question and the evidence.",
+    "choice_partly": "Some of your choices are right, some are not.",
+    "value_wrong": "Not the expected value yet. {hint}",
+    # recording and restoring
+    "recorded": "Answer recorded ({when}).",
+    "restored": "Your earlier answer was restored.",
+    "record_unreadable": "Your saved answer for this question could not be read, so the question "
+    "starts empty. Answer it again; your other answers are safe.",
+    "record_invalid": "Your saved answer for this question did not fit the question ({problem}), "
+    "so it starts empty. Answer it again; your other answers are safe.",
+    "record_not_saved": "Your answer could not be saved ({problem}). Check that the folder is "
+    "writable, then answer again.",
+    "show_answer_locked": "'Show answer' opens after {attempts} checks.",
+    "graded_mode": "Your answer is saved. Correctness is checked when your teacher grades it.",
+}
+
+
+def say(key: str, **values: object) -> str:
+    """The message ``key`` with ``values`` filled in."""
+    return MESSAGES[key].format(**values).strip()

@@ -1,0 +1,177 @@
+"""Questions are data too: each assignment's questions live in ``course/assignments/<id>.toml``.
+
+A question says what kind of item it is, what it offers (segments, claims, events, options),
+its points and the skill it practises. The notebook shows it, the check cell checks it and the
+grader scores it from the *same* spec — the copy installed with the kit, never the student's.
+No answer key is ever part of a question.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from course.casefile import Case, load_case
+from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
+
+ASSIGNMENTS = Path(__file__).resolve().parent / "assignments"
+ITEM_TYPES = (
+    "span_tagger",
+    "claim_verdicts",
+    "timeline",
+    "provenance_chain",
+    "source_desk",
+    "choice",
+    "written",
+    "code_value",
+)
+SKILLS = ("provenance", "attribution", "evidence", "time", "framing")
+
+
+class QuestionSpecError(ValueError):
+    """An assignment's question file is malformed; the message names file, question, field."""
+
+
+@dataclass(frozen=True)
+class Question:
+    question_id: str
+    item_type: str
+    prompt: str
+    points: float
+    skill: str
+    parts: tuple[str, ...] = ()  # segment, claim, event or chain-step ids, by item type
+    options: dict[str, str] = field(default_factory=dict)  # choice options / timeline marks
+    multiple: bool = False
+    min_words: int = 0
+    value_kind: str = ""  # code_value: "number", "text", "list" or "mapping"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    assignment_id: str
+    title: str
+    case_id: str
+    questions: dict[str, Question]
+
+    @property
+    def case(self) -> Case:
+        return load_case() if self.case_id == "kosovo_ksf" else load_case(self.case_id)
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            known = ", ".join(self.questions)
+            raise KeyError(
+                f"no question '{question_id}' in {self.assignment_id}; known: {known}"
+            ) from None
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.points for q in self.questions.values())
+
+
+def load_assignment(assignment_id: str, folder: Path | None = None) -> Assignment:
+    return _load(assignment_id, folder or ASSIGNMENTS)
+
+
+@lru_cache(maxsize=16)
+def _load(assignment_id: str, folder: Path) -> Assignment:
+    path = folder / f"{assignment_id}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+        raise QuestionSpecError(f"{path}: no such assignment; known: {known}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise QuestionSpecError(f"{path}: not valid TOML ({exc})") from None
+    case = load_case()
+    questions = {
+        qid: _question(path, qid, entry, case) for qid, entry in data.get("questions", {}).items()
+    }
+    return Assignment(assignment_id, str(data.get("title", assignment_id)), case.case_id, questions)
+
+
+def _question(path: Path, qid: str, entry: dict[str, Any], case: Case) -> Question:
+    def fail(field_name: str, problem: str) -> QuestionSpecError:
+        return QuestionSpecError(f"{path}, question '{qid}', field '{field_name}': {problem}")
+
+    item_type = entry.get("type")
+    if item_type not in ITEM_TYPES:
+        raise fail("type", f"use one of: {', '.join(ITEM_TYPES)}")
+    if entry.get("skill") not in SKILLS:
+        raise fail("skill", f"use one of: {', '.join(SKILLS)}")
+    question = Question(
+        question_id=qid,
+        item_type=item_type,
+        prompt=str(entry.get("prompt", "")),
+        points=float(entry.get("points", 0)),
+        skill=entry["skill"],
+        parts=tuple(entry.get("parts", ())),
+        options=dict(entry.get("options", {})),
+        multiple=bool(entry.get("multiple", False)),
+        min_words=int(entry.get("min_words", 0)),
+        value_kind=str(entry.get("value_kind", "")),
+    )
+    known = _known_parts(item_type, case)
+    for part in question.parts:
+        if part not in known:
+            raise fail("parts", f"'{part}' is not a {item_type} part in case '{case.case_id}'")
+    if item_type == "timeline":
+        claims = {c.claim_id for c in case.claim_records}
+        for option in question.options:
+            if option not in claims:
+                raise fail("options", f"'{option}' is not a claim id")
+    return question
+
+
+def _known_parts(item_type: str, case: Case) -> set[str]:
+    if item_type == "span_tagger":
+        return {s.segment_id for s in case.segment_records}
+    if item_type == "claim_verdicts":
+        return {c.claim_id for c in case.claim_records}
+    if item_type == "timeline":
+        return {e.event_id for e in case.events}
+    if item_type == "provenance_chain":
+        return set(case.chain)
+    return set()
+
+
+def part_labels(question: Question, case: Case) -> dict[str, str]:
+    """A short, recognisable label for each part, in the question's order."""
+    if question.item_type == "span_tagger":
+        return {p: _opening(case.segment(p).text) for p in question.parts}
+    if question.item_type == "claim_verdicts":
+        claims = {c.claim_id: c.label for c in case.claim_records}
+        return {p: claims[p] for p in question.parts}
+    if question.item_type == "timeline":
+        events = {e.event_id: e.event for e in case.events}
+        return {p: events[p] for p in question.parts}
+    if question.item_type == "provenance_chain":
+        return {p: case.chain[p] for p in question.parts or tuple(case.chain)}
+    return {}
+
+
+def allowed_ids(question: Question, case: Case) -> dict[str, tuple[str, ...]]:
+    """The ids a recorded value may use, by role (see ``course.checks.clean_value``)."""
+    parts = question.parts or tuple(case.chain)
+    return {
+        "parts": parts,
+        "labels": tuple(ATTRIBUTION_TYPES),
+        "claims": parts,
+        "verdicts": tuple(VERDICTS),
+        "documents": tuple(case.documents),
+        "items": parts,
+        "marks": tuple(question.options),
+        "links": parts,
+        "statuses": tuple(LINK_STATUSES),
+        "options": tuple(question.options),
+    }
+
+
+def _opening(text: str, words: int = 7) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")

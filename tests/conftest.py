@@ -1,0 +1,54 @@
+"""Shared fixtures and the ``--update-goldens`` option."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from support import GOLDENS
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite the expected outputs in tests/goldens/ from the current results",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare a JSON-able value with tests/goldens/<name>.json.
+
+    A missing golden fails (it is never created silently); ``--update-goldens`` writes it.
+    """
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, actual: object) -> None:
+        path = GOLDENS / f"{name}.json"
+        text = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden {path.name} is missing; run pytest --update-goldens to create it")
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        if expected != json.loads(text):
+            actual_path = path.with_suffix(".actual.json")
+            actual_path.write_text(text, encoding="utf-8")
+            pytest.fail(f"{path.name} differs; actual result saved to {actual_path.name}")
+
+    return check
+
+
+@pytest.fixture
+def case_copy(tmp_path: Path) -> Path:
+    """A writable copy of the kit's case folder, for breaking on purpose."""
+    from course.casefile import DEFAULT_CASE
+
+    target = tmp_path / "case"
+    shutil.copytree(DEFAULT_CASE, target)
+    return target

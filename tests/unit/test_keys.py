@@ -1,0 +1,101 @@
+"""Answer keys: instructor side only, every item traced to a FACTCHECK.md row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sourcing_lab.keys import FACTCHECK_ROW, KEYS_ROOT, KeyFileError, load_keys
+from support import REPO, SHARED
+
+FACTCHECK = KEYS_ROOT / "FACTCHECK.md"
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return load_keys()
+
+
+def _rows_in_dossier() -> set[str]:
+    text = FACTCHECK.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| ((?:C|A)\d+) \|", text, flags=re.MULTILINE))
+
+
+def test_the_dossier_copy_is_the_shared_one():
+    shared = SHARED / "casefile" / "FACTCHECK.md"
+    if not shared.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert FACTCHECK.read_bytes() == shared.read_bytes()
+
+
+def test_the_dossier_has_every_row_the_keys_may_cite():
+    rows = _rows_in_dossier()
+    assert {f"C{i}" for i in range(1, 28)} <= rows
+    assert {f"A{i}" for i in range(1, 16)} <= rows
+
+
+def test_every_key_item_names_existing_factcheck_rows(keys):
+    rows = _rows_in_dossier()
+    assert len(keys.factcheck_by_item) >= 50
+    for item, cited in keys.factcheck_by_item.items():
+        assert cited, f"{item} cites no FACTCHECK row"
+        for row in cited:
+            assert FACTCHECK_ROW.match(row) and row in rows, f"{item}: unknown row {row}"
+
+
+def test_every_key_file_item_has_a_comment_or_a_factcheck_field():
+    for path in sorted(KEYS_ROOT.rglob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        tables = re.findall(r"(?m)^\[([a-z0-9_.]+)\]$", text)
+        top_level = [t for t in tables if "." not in t or t.startswith("links.")]
+        top_level = [t for t in top_level if not t.endswith(("hints",))]
+        assert top_level, f"{path.name} has no items"
+        assert text.count("factcheck") >= len(top_level), path.name
+
+
+def test_every_attribution_leaf_is_keyed_except_the_forum_footer(keys):
+    from course.casefile import load_case
+
+    leaves = {s.segment_id for s in load_case().leaf_segments()}
+    assert set(keys.attribution) == leaves - {"s12"}
+
+
+def test_every_claim_and_library_document_is_keyed(keys):
+    from course.casefile import load_case
+
+    case = load_case()
+    assert set(keys.claims) == {c.claim_id for c in case.claim_records}
+    assert set(keys.library_trace) == set(case.documents)
+    roles = {entry["role"] for entry in keys.library_trace.values()}
+    assert roles == {"evidence", "context", "distractor"}
+
+
+def test_no_key_file_lives_in_the_student_package():
+    course = REPO / "course"
+    assert not [p for p in course.rglob("*.toml") if p.parent.name == "keys"]
+    for path in course.rglob("*"):
+        if path.is_file() and path.suffix in {".toml", ".csv", ".md", ".py", ".txt"}:
+            text = path.read_text(encoding="utf-8")
+            assert "accept = [" not in text and "verdicts = [" not in text, path
+
+
+def test_a_broken_key_file_names_file_item_and_field(tmp_path, monkeypatch):
+    import shutil
+
+    import sourcing_lab.keys as keys_module
+
+    root = tmp_path / "keys"
+    shutil.copytree(KEYS_ROOT, root)
+    monkeypatch.setattr(keys_module, "KEYS_ROOT", root)
+    path: Path = root / "kosovo_ksf" / "attribution.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('factcheck = ["A6", "C12", "C13"]', 'factcheck = ["Z9"]'))
+    with pytest.raises(KeyFileError) as info:
+        load_keys()
+    message = str(info.value)
+    assert "attribution.toml" in message and "item 's05b'" in message
+    assert "field 'factcheck'" in message and "'Z9'" in message
+    path.write_text(text.replace('accept = ["anonymous"]', 'accept = ["rumour"]', 1))
+    with pytest.raises(KeyFileError, match="'rumour' is unknown; choose from"):
+        load_keys()
