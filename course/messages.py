@@ -58,6 +58,8 @@ MESSAGES: dict[str, str] = {
     "choice_wrong_generic": "Not quite. Reread the question and the evidence.",
     "choice_partly": "Some of your choices are right, some are not.",
     "value_wrong": "Not the expected value yet. {hint}",
+    "value_needs_source": "This value is computed from an earlier answer that is still missing. "
+    "Answer that question first.",
     # recording and restoring
     "recorded": "Answer recorded ({when}).",
     "restored": "Your earlier answer was restored.",

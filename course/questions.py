@@ -47,6 +47,7 @@ class Question:
     multiple: bool = False
     min_words: int = 0
     value_kind: str = ""  # code_value: "number", "text", "list" or "mapping"
+    serves: str = ""  # source_desk: the question the investigation is for
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,12 @@ def _question(path: Path, qid: str, entry: dict[str, Any], case: Case) -> Questi
         multiple=bool(entry.get("multiple", False)),
         min_words=int(entry.get("min_words", 0)),
         value_kind=str(entry.get("value_kind", "")),
+        serves=str(entry.get("serves", "")),
     )
+    if item_type == "choice" and len(question.options) < 2:
+        raise fail("options", "a choice needs at least two options")
+    if question.points < 0:
+        raise fail("points", "points cannot be negative")
     known = _known_parts(item_type, case)
     for part in question.parts:
         if part not in known:

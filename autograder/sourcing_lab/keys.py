@@ -120,6 +120,7 @@ def load_keys(case: Case | None = None, *, case_folder: str | Path | None = None
     assignments = {}
     for path in sorted((folder / "assignments").glob("*.toml")):
         assignments[path.stem] = _read(path)
+        _check_assignment_keys(path, assignments[path.stem])
         for qid, entry in assignments[path.stem].items():
             factcheck[f"{path.stem}.{qid}"] = _factcheck(path, qid, entry)
     return KeySet(
@@ -263,3 +264,27 @@ def _check_trace(path: Path, trace: dict[str, Any], case: Case) -> None:
         _factcheck(path, doc_id, entry)
         if entry.get("role") not in ("evidence", "context", "distractor"):
             raise KeyFileError(path, doc_id, "role", "must be evidence, context or distractor")
+
+
+def _check_assignment_keys(path: Path, entries: dict[str, Any]) -> None:
+    """Keys for choice and code questions must fit the assignment's question spec."""
+    from course.questions import QuestionSpecError, load_assignment
+
+    try:
+        assignment = load_assignment(path.stem)
+    except QuestionSpecError as exc:
+        raise KeyFileError(path, None, None, f"no matching assignment ({exc})") from None
+    for qid, entry in entries.items():
+        question = assignment.questions.get(qid)
+        if question is None:
+            raise KeyFileError(path, qid, None, f"no question '{qid}' in {path.stem}")
+        if question.item_type == "choice":
+            accept = _known(path, qid, "accept", entry.get("accept"), question.options)
+            if not question.multiple and len(accept) != 1:
+                raise KeyFileError(path, qid, "accept", "a single choice accepts one option")
+            _hints(path, qid, "hints", entry.get("hints"), question.options, accept)
+        elif question.item_type == "code_value":
+            if "expected" not in entry and "expected_from" not in entry:
+                raise KeyFileError(path, qid, "expected", "give expected or expected_from")
+        else:
+            raise KeyFileError(path, qid, None, f"a {question.item_type} item is keyed elsewhere")

@@ -27,6 +27,9 @@ def check_code_value(value: Any, key: ValueKey | None = None) -> Result:
     if key is None:
         part = PartResult("value", ANSWERED, message=say("value_given"))
         return Result("code_value", False, True, (part,))
+    if key.expected is None:
+        part = PartResult("value", WRONG, 0.0, 1.0, say("value_needs_source"))
+        return Result("code_value", True, True, (part,), 0.0, 1.0)
     if same_value(value, key.expected, key.tolerance):
         part = PartResult("value", CORRECT, 1.0, 1.0, say("part_right"))
     else:

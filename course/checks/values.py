@@ -119,9 +119,7 @@ def _log(value: Any, allowed: Mapping[str, Collection[str]]) -> list[dict[str, s
     for event in value[-MAX_LOG:]:
         if not isinstance(event, dict) or event.get("action") not in ("search", "open"):
             raise ValueProblem("a log entry is not a search or an open")
-        out.append(
-            {k: str(v)[:200] for k, v in event.items() if k in ("action", "query", "doc_id", "at")}
-        )
+        out.append({k: str(v)[:200] for k, v in event.items() if k in LOG_FIELDS})
     return out
 
 

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from support import REPO
 
 pytestmark = pytest.mark.slow

@@ -8,10 +8,10 @@ import re
 
 import pandas as pd
 import pytest
-from support import SHARED
 
 from course.casefile import DEFAULT_CASE, load_case
 from course.casefile.model import DOCUMENT_KINDS
+from support import SHARED
 
 # The article as posted; pinned so that no edit can slip in even where ../shared is absent.
 ARTICLE_SHA256 = "ef4075aa99e01a21e748d31aae4d47c56e8b884426488f2c41a1c647956148aa"

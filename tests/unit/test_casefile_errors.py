@@ -128,7 +128,11 @@ def test_command_line_check_reports_problem_and_exit_code(case_copy, capsys):
 
 def test_an_edited_case_is_reloaded_not_served_from_cache(case_copy):
     first = load_case(case_copy)
-    _edit(case_copy / "claims.csv", "The first technical support", "Technical support for the first time")
+    _edit(
+        case_copy / "claims.csv",
+        "The first technical support",
+        "Technical support for the first time",
+    )
     second = load_case(case_copy)
     assert first is not second
     assert "Technical support for the first time" in {c.label for c in second.claim_records}

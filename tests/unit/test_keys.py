@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from sourcing_lab.keys import FACTCHECK_ROW, KEYS_ROOT, KeyFileError, load_keys
 from support import REPO, SHARED
 

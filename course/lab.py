@@ -1,0 +1,211 @@
+"""``Lab``: what a notebook cell talks to. It restores, records and checks answers.
+
+    from course.lab import Lab
+    lab = Lab("a02_attribution", notebook="attribution.ipynb")
+    lab.show("q1_tags")        # the widget, restored to the recorded answer
+    lab.check("q1_tags")       # the visible check: form feedback (or scored in self-study)
+
+Widgets only hold state and forward it here; correctness is decided by ``course.checks``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from course.answers import (
+    MIME,
+    AnswerRecord,
+    AnswerStore,
+    RecordProblem,
+    merge_newest,
+    now_iso,
+    read_notebook_records,
+)
+from course.checks import Result, ValueProblem, clean_value
+from course.checks.dispatch import evaluate
+from course.messages import say
+from course.questions import Question, allowed_ids, load_assignment
+from course.selfstudy import key_for
+
+
+class Lab:
+    """One assignment's answers in one folder (the notebook's folder by default)."""
+
+    def __init__(
+        self, assignment_id: str, notebook: str | None = None, *, folder: str | Path | None = None
+    ) -> None:
+        self.assignment = load_assignment(assignment_id)
+        self.case = self.assignment.case
+        self.folder = Path(folder) if folder is not None else Path.cwd()
+        self.store = AnswerStore(self.folder)
+        self.notebook_path = _notebook_path(self.folder, notebook)
+        aid = self.assignment.assignment_id
+        embedded = read_notebook_records(self.notebook_path, aid) if self.notebook_path else {}
+        stored = self.store.read_all()
+        merged = merge_newest(stored, embedded)
+        # Records for questions this assignment does not have are ignored, never an error.
+        self._records = {q: r for q, r in merged.items() if q in self.assignment.questions}
+        self._heal(stored)
+        self._handles: dict[str, Any] = {}
+        self._views: dict[str, Any] = {}
+
+    def _heal(self, stored: dict[str, AnswerRecord | RecordProblem]) -> None:
+        """Write back notebook records that are newer than (or missing from) answers/."""
+        for qid, record in self._records.items():
+            if isinstance(record, AnswerRecord) and stored.get(qid) != record:
+                # A read-only folder is fine: the notebook still carries the answer.
+                with contextlib.suppress(OSError, ValueError):
+                    self.store.write(record)
+
+    # -- answers ------------------------------------------------------------------------
+    @property
+    def self_study(self) -> bool:
+        """True only where the open keys are present (see ``course.selfstudy``)."""
+        from course.selfstudy import open_keys
+
+        return open_keys(self.case.case_id) is not None
+
+    def question(self, question_id: str) -> Question:
+        return self.assignment.question(question_id)
+
+    def restored(self, question_id: str) -> tuple[Any, str]:
+        """(value, message) to start a widget with; a bad record gives (None, why)."""
+        question = self.question(question_id)
+        record = self._records.get(question_id)
+        if record is None:
+            return None, ""
+        if isinstance(record, RecordProblem):
+            return None, say("record_unreadable")
+        try:
+            value = clean_value(question.item_type, record.value, allowed_ids(question, self.case))
+        except ValueProblem as problem:
+            return None, say("record_invalid", problem=problem)
+        if record.item_type != question.item_type:
+            return None, say("record_invalid", problem="it belongs to another kind of question")
+        return value, say("restored") if value not in (None, "", {}, []) else ""
+
+    def answer(self, question_id: str) -> Any:
+        return self.restored(question_id)[0]
+
+    def record(self, question_id: str, value: Any) -> AnswerRecord:
+        """Validate and record ``value``; raises ValueProblem / OSError with a clear reason."""
+        question = self.question(question_id)
+        value = clean_value(question.item_type, value, allowed_ids(question, self.case))
+        previous = self._records.get(question_id)
+        sequence = previous.sequence + 1 if isinstance(previous, AnswerRecord) else 1
+        record = AnswerRecord(
+            question_id,
+            question.item_type,
+            value,
+            sequence,
+            now_iso(),
+            assignment_id=self.assignment.assignment_id,
+        )
+        self.store.write(record)
+        self._records[question_id] = record
+        self._publish(record)
+        return record
+
+    # -- checks -------------------------------------------------------------------------
+    def result(self, question_id: str, *, scored: bool | None = None) -> Result:
+        """Form result, or the scored one in self-study mode (``scored`` forces either)."""
+        question = self.question(question_id)
+        key = None
+        if scored is not False:
+            answers = {qid: self.answer(qid) for qid in self.assignment.questions}
+            key = key_for(question, self.assignment.assignment_id, self.case.case_id, answers)
+        return evaluate(question, self.answer(question_id), self.case, key)
+
+    def check(self, question_id: str) -> Result:
+        """The visible check cell: show form feedback (never correctness in graded mode)."""
+        result = self.result(question_id, scored=False)
+        _show_text(_format(result))
+        return result
+
+    def record_value(self, question_id: str, compute: Any) -> Result:
+        """For code answers: call ``compute()`` and record its result as plain data."""
+        try:
+            value = compute()
+        except NameError:
+            value = None
+        except Exception as error:  # the learner's own code failed: say so, kindly
+            _show_text(say("value_error", error=type(error).__name__))
+            return self.result(question_id, scored=False)
+        value = _to_plain(value)
+        if value is not None:
+            try:
+                record = self.record(question_id, value)
+            except ValueProblem as problem:
+                _show_text(say("value_not_plain", problem=problem))
+            else:
+                from IPython.display import display
+
+                # Kept in this cell's output too, so the saved notebook carries the value.
+                display(_record_bundle(record, question_id), raw=True)
+        return self.check(question_id)
+
+    # -- widgets ------------------------------------------------------------------------
+    def show(self, question_id: str) -> Any:
+        """Build and display the question's widget, then its answer-record line."""
+        from IPython.display import display
+
+        from course.widgets import build_view
+
+        view = build_view(self, self.question(question_id))
+        self._views[question_id] = view
+        display(view.widget)
+        record = self._records.get(question_id)
+        self._handles[question_id] = display(
+            _record_bundle(record if isinstance(record, AnswerRecord) else None, question_id),
+            raw=True,
+            display_id=True,
+        )
+        return view
+
+    def _publish(self, record: AnswerRecord) -> None:
+        handle = self._handles.get(record.question_id)
+        if handle is not None:
+            handle.update(_record_bundle(record, record.question_id), raw=True)
+
+
+def _notebook_path(folder: Path, notebook: str | None) -> Path | None:
+    session = os.environ.get("JPY_SESSION_NAME")
+    if session and session.endswith(".ipynb") and Path(session).is_file():
+        return Path(session)
+    return folder / notebook if notebook else None
+
+
+def _record_bundle(record: AnswerRecord | None, question_id: str) -> dict[str, Any]:
+    if record is None:
+        return {"text/plain": f"{question_id}: {say('no_answer_yet')}"}
+    when = record.recorded_at.replace("T", " ")[:19]
+    text = f"{question_id}: {say('recorded', when=when)}"
+    if record.item_type == "written" and isinstance(record.value, str):
+        text += "\n" + record.value  # so graders see the text in formgrader
+    return {MIME: record.to_json(), "text/plain": text}
+
+
+def _format(result: Result) -> str:
+    return "\n".join(result.messages) or say("no_answer_yet")
+
+
+def _show_text(text: str) -> None:
+    print(text)
+
+
+def _to_plain(value: Any) -> Any:
+    """pandas and numpy values become plain Python data (numbers, lists, dicts)."""
+    for attr in ("item",):  # numpy scalars
+        if hasattr(value, attr) and not isinstance(value, list | dict | str):
+            try:
+                return value.item()
+            except (TypeError, ValueError):
+                break
+    if hasattr(value, "to_dict"):
+        return {str(k): _to_plain(v) for k, v in value.to_dict().items()}
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    return value

@@ -1,0 +1,149 @@
+"""What every item widget shares: prompt, body, Check / Show answer, feedback, status line.
+
+A view holds state in ipywidgets controls, reads it out as plain data (``read_value``), puts
+recorded data back (``apply_value``) and forwards every change to the Lab, which records it.
+It never decides correctness: Check asks the Lab, which asks ``course.checks``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from course.checks import ValueProblem
+from course.checks.result import CORRECT, MISSING, PARTIAL, WRONG, Result
+from course.messages import say
+from course.questions import Question
+
+SHOW_ANSWER_AFTER = 3
+PLACEHOLDER = "— choose —"
+# Status is never shown by colour alone: every line starts with a word-like symbol.
+MARKS = {CORRECT: "✔ Right", PARTIAL: "◐ Partly", WRONG: "✘ Not yet", MISSING: "○ Missing"}
+
+
+class ItemView:
+    """Base class; subclasses build ``self.body`` and implement read/apply."""
+
+    item_type = ""
+
+    def __init__(self, lab: Any, question: Question) -> None:
+        self.lab = lab
+        self.question = question
+        self.attempts = 0
+        self._applying = False
+        self.feedback = w.HTML(value="", layout=w.Layout(min_height="1.5em"))
+        self.status = w.Label(value="")
+        self.body = self.build_body()
+        self.check_button = w.Button(
+            description="Check",
+            tooltip="Check this answer",
+            icon="check",
+            button_style="",
+        )
+        self.check_button.on_click(lambda _b: self.on_check())
+        buttons = [self.check_button]
+        self.answer_button: w.Button | None = None
+        if lab.self_study:
+            self.answer_button = w.Button(
+                description="Show answer",
+                tooltip=say("show_answer_locked", attempts=SHOW_ANSWER_AFTER),
+                disabled=True,
+            )
+            self.answer_button.on_click(lambda _b: self.on_show_answer())
+            buttons.append(self.answer_button)
+        prompt = w.HTML(value=f"<p><b>{html.escape(question.prompt)}</b></p>")
+        self.widget = w.VBox(
+            [prompt, self.body, w.HBox(buttons), self.feedback, self.status],
+            layout=w.Layout(border="1px solid #888", padding="8px", margin="4px 0"),
+        )
+        self.widget.add_class("sourcing-lab-item")
+        self.widget.add_class(f"sourcing-lab-{self.item_type.replace('_', '-')}")
+        value, message = lab.restored(question.question_id)
+        if value is not None:
+            self._apply(value)
+        self.status.value = message
+
+    # -- subclass API -------------------------------------------------------------------
+    def build_body(self) -> w.Widget:
+        raise NotImplementedError
+
+    def read_value(self) -> Any:
+        raise NotImplementedError
+
+    def apply_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    # -- shared behaviour ---------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        return self.read_value()
+
+    def _apply(self, value: Any) -> None:
+        self._applying = True
+        try:
+            self.apply_value(value)
+        finally:
+            self._applying = False
+
+    def changed(self, *_args: Any) -> None:
+        """Every control calls this on change: record the whole answer at once."""
+        if self._applying:
+            return
+        try:
+            record = self.lab.record(self.question.question_id, self.read_value())
+        except (ValueProblem, OSError) as problem:
+            self.status.value = say("record_not_saved", problem=problem)
+            return
+        when = record.recorded_at.replace("T", " ")[:19]
+        self.status.value = say("recorded", when=when)
+
+    def on_check(self) -> None:
+        self.attempts += 1
+        result = self.lab.result(self.question.question_id)
+        self.feedback.value = render_result(result, graded_mode=not self.lab.self_study)
+        if self.answer_button is not None and self.attempts >= SHOW_ANSWER_AFTER:
+            self.answer_button.disabled = False
+            self.answer_button.tooltip = "Show the reference answer"
+
+    def on_show_answer(self) -> None:
+        from course.selfstudy import reference_text
+
+        text = reference_text(self.lab, self.question)
+        self.feedback.value = (
+            "<div role='status' aria-live='polite'><b>Reference answer</b>"
+            f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre></div>"
+        )
+
+
+def render_result(result: Result, *, graded_mode: bool) -> str:
+    """Feedback as accessible HTML: a live region, one line per message, symbols not colour."""
+    lines = []
+    if result.summary:
+        lines.append(f"<p>{html.escape(result.summary)}</p>")
+    items = []
+    for part in result.parts:
+        if part.message:
+            mark = MARKS.get(part.status, "•")
+            items.append(f"<li>{html.escape(mark)}: {html.escape(part.message)}</li>")
+    items += [f"<li>{html.escape(note)}</li>" for note in result.notes]
+    if items:
+        lines.append("<ul>" + "".join(items) + "</ul>")
+    if graded_mode and result.complete:
+        lines.append(f"<p>{html.escape(say('graded_mode'))}</p>")
+    if not lines:
+        lines.append(f"<p>{html.escape(say('no_answer_yet'))}</p>")
+    return "<div role='status' aria-live='polite'>" + "".join(lines) + "</div>"
+
+
+def dropdown(options: dict[str, str], description: str) -> w.Dropdown:
+    """A labelled dropdown whose first entry means "not answered" (value None)."""
+    choices = [(PLACEHOLDER, None)] + [(label, key) for key, label in options.items()]
+    return w.Dropdown(
+        options=choices,
+        value=None,
+        description=description,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )

@@ -1,0 +1,103 @@
+"""Source library desk: search and open the offline documents, like lateral reading on the web.
+
+Every search and every opened document is appended to an investigation log (recorded as this
+question's answer), which the instructor's report reads.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from course.answers import now_iso
+from course.casefile.search import search_library
+from course.widgets.base import ItemView
+
+MAX_EVENTS = 2_000
+
+
+class SourceDesk(ItemView):
+    item_type = "source_desk"
+
+    def build_body(self) -> w.Widget:
+        self.log: list[dict[str, str]] = []
+        self.query = w.Text(
+            value="",
+            placeholder="Search words, e.g. KFOR 2015",
+            description="Search the library",
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
+        self.search_button = w.Button(description="Search", icon="search")
+        self.results = w.Select(
+            options=[],
+            rows=8,
+            description="Results",
+            layout=w.Layout(width="95%"),
+            style={"description_width": "initial"},
+        )
+        self.open_button = w.Button(description="Open document", icon="book", disabled=True)
+        self.reader = w.HTML(value="")
+        self.search_button.on_click(lambda _b: self.search(self.query.value))
+        self.query.observe(lambda change: self.search(change["new"]), names="value")
+        self.results.observe(self._selected, names="value")
+        self.open_button.on_click(lambda _b: self.open(self.results.value))
+        return w.VBox(
+            [
+                w.HBox([self.query, self.search_button]),
+                self.results,
+                self.open_button,
+                self.reader,
+            ]
+        )
+
+    # The desk is a tool, not a test: its check only says how much was looked at.
+    def search(self, query: str) -> list[str]:
+        found = search_library(self.lab.case, query)
+        docs = self.lab.case.documents
+        self.results.options = [
+            (f"{docs[d].title} — {docs[d].publisher}, {docs[d].date} [{docs[d].kind}]", d)
+            for d in found
+        ]
+        self.results.value = None
+        if query.strip():
+            self._log({"action": "search", "query": query.strip()[:200]})
+        if not found and query.strip():
+            self.reader.value = (
+                "<p role='status'>No document in the library matches those words. "
+                "Try fewer or different words.</p>"
+            )
+        return found
+
+    def _selected(self, change: Any) -> None:
+        self.open_button.disabled = change["new"] is None
+
+    def open(self, doc_id: str | None) -> None:
+        if not doc_id:
+            return
+        doc = self.lab.case.document(doc_id)
+        paragraphs = "".join(
+            f"<p>{html.escape(p.strip())}</p>" for p in doc.body.split("\n\n") if p.strip()
+        )
+        self.reader.value = (
+            f"<article aria-label='{html.escape(doc.title)}'>"
+            f"<h4>{html.escape(doc.title)}</h4>"
+            f"<p><b>Publisher:</b> {html.escape(doc.publisher)} · <b>Date:</b> "
+            f"{html.escape(doc.date)} · <b>Kind:</b> {html.escape(doc.kind)}<br>"
+            f"<b>Address:</b> <code>{html.escape(doc.url)}</code></p>"
+            f"{paragraphs}</article>"
+        )
+        self._log({"action": "open", "doc_id": doc_id})
+
+    def _log(self, event: dict[str, str]) -> None:
+        event = {**event, "at": now_iso(), "question": self.question.serves}
+        self.log = [*self.log, event][-MAX_EVENTS:]
+        self.changed()
+
+    def read_value(self) -> list[dict[str, str]]:
+        return list(self.log)
+
+    def apply_value(self, value: Any) -> None:
+        self.log = list(value or [])
