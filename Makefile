@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace clean-venv help
+.PHONY: lab test lint workspace exercises clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -46,3 +46,7 @@ test: $(VENV)/.installed-test lint
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Regenerate the student notebooks from solutions/ with nbgrader (never edit exercises/ by hand).
+exercises: $(VENV)/.installed-lab
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.exercises

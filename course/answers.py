@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -133,7 +134,10 @@ class AnswerStore:
 
 def read_record_file(path: Path, *, expected_id: str) -> AnswerRecord:
     try:
-        if path.stat().st_size > MAX_RECORD_BYTES:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordProblem("the answer is not a plain file (a link or a device)")
+        if info.st_size > MAX_RECORD_BYTES:
             raise RecordProblem("the file is too large to be an answer")
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -119,13 +119,11 @@ class Lab:
             key = key_for(question, self.assignment.assignment_id, self.case.case_id, answers)
         return evaluate(question, self.answer(question_id), self.case, key)
 
-    def check(self, question_id: str) -> Result:
+    def check(self, question_id: str) -> None:
         """The visible check cell: show form feedback (never correctness in graded mode)."""
-        result = self.result(question_id, scored=False)
-        _show_text(_format(result))
-        return result
+        _show_text(_format(self.result(question_id, scored=False)))
 
-    def record_value(self, question_id: str, compute: Any) -> Result:
+    def record_value(self, question_id: str, compute: Any) -> None:
         """For code answers: call ``compute()`` and record its result as plain data."""
         try:
             value = compute()
@@ -133,19 +131,88 @@ class Lab:
             value = None
         except Exception as error:  # the learner's own code failed: say so, kindly
             _show_text(say("value_error", error=type(error).__name__))
-            return self.result(question_id, scored=False)
-        value = _to_plain(value)
-        if value is not None:
-            try:
-                record = self.record(question_id, value)
-            except ValueProblem as problem:
-                _show_text(say("value_not_plain", problem=problem))
-            else:
-                from IPython.display import display
+            return
+        try:
+            # None is recorded too: clearing the answer cell clears the recorded value.
+            record = self.record(question_id, _to_plain(value))
+        except ValueProblem as problem:
+            _show_text(say("value_not_plain", problem=problem))
+        else:
+            from IPython.display import display
 
-                # Kept in this cell's output too, so the saved notebook carries the value.
-                display(_record_bundle(record, question_id), raw=True)
-        return self.check(question_id)
+            # Kept in this cell's output too, so the saved notebook carries the value.
+            display(_record_bundle(record, question_id), raw=True)
+        self.check(question_id)
+
+    def answer_table(self, question_id: str) -> Any:
+        """Your recorded tags or verdicts as a pandas DataFrame, one row per part.
+
+        Span tagger: columns ``segment_id, text, source_type``. Claim verdicts: columns
+        ``claim_id, label, verdict, evidence``. Parts you have not answered are left out.
+        """
+        import pandas as pd
+
+        question = self.question(question_id)
+        value = self.answer(question_id) or {}
+        if question.item_type == "span_tagger":
+            rows = [
+                {"segment_id": p, "text": self.case.segment(p).text, "source_type": value[p]}
+                for p in question.parts
+                if p in value
+            ]
+            return pd.DataFrame(rows, columns=["segment_id", "text", "source_type"])
+        if question.item_type == "claim_verdicts":
+            labels = {c.claim_id: c.label for c in self.case.claim_records}
+            rows = [
+                {
+                    "claim_id": p,
+                    "label": labels[p],
+                    "verdict": value[p]["verdict"],
+                    "evidence": ", ".join(value[p]["evidence"]),
+                }
+                for p in question.parts
+                if p in value
+            ]
+            return pd.DataFrame(rows, columns=["claim_id", "label", "verdict", "evidence"])
+        raise ValueError(f"{question_id} is a {question.item_type} item; no table for it")
+
+    def summary(self) -> None:
+        """Print which questions are answered and which still need work (form only)."""
+        lines, missing = [], 0
+        for qid, question in self.assignment.questions.items():
+            if question.item_type == "source_desk":
+                continue
+            result = self.result(qid, scored=False)
+            missing += not result.complete
+            mark = "✔ done" if result.complete else "○ to do"
+            lines.append(f"{mark}  {qid}: {question.prompt}")
+        lines.append(say("summary_done") if not missing else say("summary_missing", n=missing))
+        _show_text("\n".join(lines))
+
+    def kit_scores(self, question_id: str) -> None:
+        """In a hidden test region: fail safe under stock nbgrader.
+
+        The kit's grader replaces this cell's output with the score it computes from the
+        recorded answer. Run without the kit's configuration, nbgrader sees this stderr
+        message and scores the item 0 (never full marks), and the message says why.
+        """
+        import sys
+
+        self.question(question_id)
+        print(say("kit_scores", question_id=question_id), file=sys.stderr)
+
+    def show_article(self) -> None:
+        """The article as posted, sentence by sentence, numbered for reference."""
+        import html
+
+        from IPython.display import HTML, display
+
+        rows = []
+        for number, seg in enumerate(
+            [s for s in self.case.segment_records if s.level == "sentence"], start=1
+        ):
+            rows.append(f"<p><b>[{number}]</b> {html.escape(seg.text)}</p>")
+        display(HTML("<div class='sourcing-lab-article'>" + "".join(rows) + "</div>"))
 
     # -- widgets ------------------------------------------------------------------------
     def show(self, question_id: str) -> Any:
@@ -198,14 +265,19 @@ def _show_text(text: str) -> None:
 
 def _to_plain(value: Any) -> Any:
     """pandas and numpy values become plain Python data (numbers, lists, dicts)."""
-    for attr in ("item",):  # numpy scalars
-        if hasattr(value, attr) and not isinstance(value, list | dict | str):
-            try:
-                return value.item()
-            except (TypeError, ValueError):
-                break
-    if hasattr(value, "to_dict"):
-        return {str(k): _to_plain(v) for k, v in value.to_dict().items()}
-    if isinstance(value, tuple):
+    if isinstance(value, str | bool | int | float) or value is None:
+        return value
+    if hasattr(value, "to_dict") and not isinstance(value, dict):  # pandas Series / DataFrame
+        value = value.to_dict()
+    elif hasattr(value, "tolist"):  # numpy arrays and numpy scalars
+        value = value.tolist()
+    elif hasattr(value, "item") and callable(value.item):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            return value
+    if isinstance(value, dict):
+        return {str(k): _to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
         return [_to_plain(v) for v in value]
     return value

@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "evidence_missing": "'{label}': verdict given but no evidence chosen. Cite at least one "
     "library document that backs your verdict.",
     "verdicts_complete": "Every claim has a verdict and evidence.",
-    "order_missing": "Put every event in order ({placed} of {total} placed).",
+    "order_missing": "Put all {total} items in order ({placed} placed so far).",
     "order_complete": "All {total} items are in an order.",
     "anachronism_missing": "Mark the item that cannot be true at the date it is given.",
     "status_missing": "'{label}': mark this step verified, unverified or contradicted.",
@@ -60,6 +60,11 @@ MESSAGES: dict[str, str] = {
     "value_wrong": "Not the expected value yet. {hint}",
     "value_needs_source": "This value is computed from an earlier answer that is still missing. "
     "Answer that question first.",
+    "kit_scores": "{question_id} is scored by Sourcing Lab's grader from the recorded answer. "
+    "Grade with `sourcing-lab grade`, or nbgrader autograde with the kit's nbgrader_config.py; "
+    "without it this item scores 0.",
+    "summary_done": "Every question has an answer. Save the notebook (Ctrl+S), then submit.",
+    "summary_missing": "{n} question(s) still need an answer.",
     # recording and restoring
     "recorded": "Answer recorded ({when}).",
     "restored": "Your earlier answer was restored.",

@@ -175,6 +175,7 @@ def allowed_ids(question: Question, case: Case) -> dict[str, tuple[str, ...]]:
         "links": parts,
         "statuses": tuple(LINK_STATUSES),
         "options": tuple(question.options),
+        "shape": ("multiple",) if question.multiple else ("single",),
     }
 
 

@@ -6,6 +6,7 @@ the demo's perfect student submits it, and self-study's "Show answer" describes 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from course.casefile import Case
@@ -167,3 +168,27 @@ def describe_reference(keys: KeySet, assignment_id: str, question: Question, cas
         chosen = value if isinstance(value, list) else [value]
         return "\n".join(question.options[c] for c in chosen)
     return repr(value)
+
+
+def seed_reference_answers(folder: Path, assignment_id: str, keys: KeySet | None = None) -> int:
+    """Record the reference answers in ``folder/answers/`` (for solution runs, demos, benches).
+
+    Returns how many answers were written.
+    """
+    from course.answers import AnswerRecord, AnswerStore, now_iso
+    from course.casefile import load_case
+    from course.questions import load_assignment
+    from sourcing_lab.keys import load_keys
+
+    keys = keys or load_keys()
+    case = load_case()
+    questions = load_assignment(assignment_id).questions
+    store = AnswerStore(folder)
+    written = 0
+    for qid, value in reference_answers(keys, assignment_id, case).items():
+        if value is None:
+            continue
+        item_type = questions[qid].item_type
+        store.write(AnswerRecord(qid, item_type, value, 1, now_iso(), assignment_id=assignment_id))
+        written += 1
+    return written

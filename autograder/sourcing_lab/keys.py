@@ -52,14 +52,22 @@ class KeySet:
         )
 
 
-def keys_folder(case_id: str) -> Path:
-    return KEYS_ROOT / case_id
+def keys_folder(case_id: str, root: str | Path | None = None) -> Path:
+    return Path(root or KEYS_ROOT) / case_id
 
 
-def load_keys(case: Case | None = None, *, case_folder: str | Path | None = None) -> KeySet:
-    """Load and cross-check every key file for ``case`` (the kit's own case by default)."""
+def load_keys(
+    case: Case | None = None,
+    *,
+    case_folder: str | Path | None = None,
+    keys_root: str | Path | None = None,
+) -> KeySet:
+    """Load and cross-check every key file for ``case`` (the kit's own case by default).
+
+    ``keys_root`` is the folder holding one key folder per case (default: the kit's own).
+    """
     case = case or load_case(case_folder)
-    folder = keys_folder(case.case_id)
+    folder = keys_folder(case.case_id, keys_root)
     if not folder.is_dir():
         raise KeyFileError(
             folder,

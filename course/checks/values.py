@@ -99,7 +99,12 @@ def _chain(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]
 
 
 def _choice(value: Any, allowed: Mapping[str, Collection[str]]) -> str | list[str]:
-    if isinstance(value, list):
+    multiple = "multiple" in allowed.get("shape", ())
+    if multiple != isinstance(value, list):
+        raise ValueProblem(
+            "several options were expected" if multiple else "one option was expected"
+        )
+    if multiple:
         return _ids(value, allowed["options"], "options")
     return _one(value, allowed["options"], "options")
 
@@ -127,8 +132,14 @@ def _plain(value: Any, allowed: Mapping[str, Collection[str]], depth: int = 0) -
     """A value computed in code (a number, text, list or mapping), as plain JSON data only."""
     if depth > 4:
         raise ValueProblem("the value is nested too deeply")
-    if isinstance(value, bool) or value is None or isinstance(value, int | float):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__index__(value)  # a plain int, whatever a subclass claims
+    if isinstance(value, float):
+        return float.__float__(value)
     if isinstance(value, str):
         return _written(value, allowed)
     if isinstance(value, list):

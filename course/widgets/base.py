@@ -75,6 +75,9 @@ class ItemView:
     def apply_value(self, value: Any) -> None:
         raise NotImplementedError
 
+    def _ipython_display_(self) -> None:
+        """Shown by ``Lab.show``; as a cell's last value the view adds no second output."""
+
     # -- shared behaviour ---------------------------------------------------------------
     @property
     def value(self) -> Any:

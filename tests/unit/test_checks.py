@@ -171,7 +171,7 @@ def test_timeline_scored(answer, score, complete):
 
 def test_timeline_form_and_hint():
     form = check_timeline({"order": ["e1"]}, EVENTS, mark_options=MARKS)
-    assert not form.scored and "Put every event in order (1 of 3 placed)." in form.messages
+    assert not form.scored and "Put all 3 items in order (1 placed so far)." in form.messages
     wrong = check_timeline(
         {"order": ["e1", "e2", "e3"], "marked": "m1"}, EVENTS, ORDER_KEY, mark_options=MARKS
     )

@@ -1,0 +1,46 @@
+# The kit's nbgrader settings, loaded by every course's nbgrader_config.py with
+#     load_subconfig("<this file>")
+# Class names are strings on purpose: a missing module then stops nbgrader loudly, instead of
+# the whole config being skipped (nbgrader ignores a config file whose imports fail).
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+# Never release or overwrite a recorded answers/ folder.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answers"]
+
+# A blank student notebook must run without errors: the stub is a comment, not a raise.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Sanitize: harvest answers before outputs are cleared, then restore the instructor's shape.
+c.Autograde.sanitize_preprocessors = [
+    "sourcing_lab.grading.harvest.HarvestAnswers",
+    "sourcing_lab.grading.canonical.CanonicaliseCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Autograde: run code in a hardened kernel, then score in the grader's own process.
+c.Autograde.autograde_preprocessors = [
+    "sourcing_lab.grading.execute.HardenedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "sourcing_lab.grading.score.ScoreAnswers",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "sourcing_lab.grading.score.FlagForReview",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Execute.timeout = 30  # seconds per cell
+c.HardenedExecute.deadline = 300  # seconds per notebook
+c.HardenedExecute.memory_mb = 2048
+c.LimitOutput.max_lines = 1000
+
+# Feedback shows scores and reasons, never hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
