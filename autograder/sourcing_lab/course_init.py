@@ -1,0 +1,60 @@
+"""Scaffold a ready nbgrader course directory from the kit (``sourcing-lab course init DIR``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sourcing_lab.exercises import REPO
+from sourcing_lab.keys import KEYS_ROOT
+
+KIT_CONFIG = Path(__file__).resolve().parent / "grading" / "kit_config.py"
+
+CONFIG_TEMPLATE = '''"""nbgrader configuration of a Sourcing Lab course.
+
+Written by `sourcing-lab course init`; paths are absolute so any working folder finds them.
+"""
+
+import os
+
+c = get_config()  # noqa: F821
+load_subconfig({kit_config!r})  # noqa: F821 (the kit's grading settings)
+
+ROOT = {root!r}
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+c.Exchange.root = os.path.join(ROOT, "exchange")
+c.ScoreAnswers.keys_dir = os.path.join(ROOT, "keys")
+'''
+
+
+class CourseExistsError(FileExistsError):
+    pass
+
+
+def init_course(target: str | Path, *, course_id: str = "sourcing_lab") -> Path:
+    """Create ``target`` with nbgrader_config.py, source/ (the assignments) and keys/.
+
+    Refuses to touch a folder that already has files in it.
+    """
+    root = Path(target).resolve()
+    if root.exists() and any(root.iterdir()):
+        raise CourseExistsError(
+            f"{root} already exists and is not empty; choose a new folder, or remove it first "
+            "if you really mean to start over (its gradebook would be lost)"
+        )
+    (root / "source").mkdir(parents=True, exist_ok=True)
+    for folder in sorted((REPO / "solutions").iterdir()):
+        notebooks = list(folder.glob("*.ipynb"))
+        if folder.is_dir() and notebooks:
+            (root / "source" / folder.name).mkdir()
+            for notebook in notebooks:
+                shutil.copy2(notebook, root / "source" / folder.name / notebook.name)
+    shutil.copytree(KEYS_ROOT, root / "keys")
+    (root / "exchange").mkdir(exist_ok=True)
+    (root / "nbgrader_config.py").write_text(
+        CONFIG_TEMPLATE.format(kit_config=str(KIT_CONFIG), root=str(root), course_id=course_id),
+        encoding="utf-8",
+    )
+    return root

@@ -1,0 +1,262 @@
+"""Run a submission's code in a hardened kernel, inside stock nbgrader's Execute step.
+
+``HardenedExecute`` replaces nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``:
+
+- the kernel starts through ``sourcing_lab.grading.sandbox`` (memory, CPU, file-size and process
+  caps; no network; instructor folders hidden) in its own process group, over IPC sockets;
+- its environment is scrubbed: only a short allow-list of variables reaches it;
+- a per-cell timeout (nbgrader's ``timeout``) and a whole-notebook ``deadline``: cells after the
+  deadline are not run and get a "deadline" error output;
+- outputs are capped in bytes as they arrive (per cell and per notebook), marked truncated;
+- when the notebook ends, the kernel's whole process group is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer, List, Unicode
+
+import course
+from sourcing_lab.grading.ledger import find_coursedir
+from sourcing_lab.keys import KEYS_ROOT
+
+ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
+TRUNCATED = "\n[output truncated by the grader: it was larger than {limit} bytes]\n"
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Starts the kernel command through the sandbox launcher, talking over IPC sockets."""
+
+    sandbox_spec: ClassVar[dict[str, Any]] = {}  # replaced per instance before start
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        launcher = [sys.executable, "-m", "sourcing_lab.grading.sandbox"]
+        return [*launcher, json.dumps(self.sandbox_spec), "--", *command]
+
+
+class HardenedExecute(Execute):
+    """nbgrader's Execute with the kernel sandboxed, a deadline and byte-capped outputs."""
+
+    deadline = Integer(300, help="Seconds for the whole notebook; later cells are skipped.").tag(
+        config=True
+    )
+    memory_mb = Integer(2048, help="Address-space cap for the kernel, in MiB.").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU-time cap for the kernel process.").tag(config=True)
+    file_mb = Integer(64, help="Largest file the kernel may write, in MiB.").tag(config=True)
+    processes = Integer(256, help="Process cap (ignored by the OS for root).").tag(config=True)
+    max_cell_output_bytes = Integer(100_000).tag(config=True)
+    max_notebook_output_bytes = Integer(2_000_000).tag(config=True)
+    no_network = Bool(True, help="Run the kernel in an empty network namespace.").tag(config=True)
+    skip_when_nothing_to_run = Bool(
+        True,
+        help="Grade without a kernel when no answer cell was changed and every graded "
+        "item is scored from recorded answers.",
+    ).tag(config=True)
+    hide_paths = List(Unicode(), help="Extra folders or files hidden from the kernel.").tag(
+        config=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["kernel_manager_class"] = SandboxKernelManager
+        super().__init__(*args, **kwargs)
+        self._started = 0.0
+        self._notebook_bytes = 0
+        self._cell_bytes: dict[int, int] = {}
+        self.isolation_notes: list[str] = []
+        self._dead: tuple[str, str] | None = None
+        self._timeouts = 0
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
+        self._started, self._notebook_bytes, self._cell_bytes = 0.0, 0, {}
+        self._dead, self._timeouts = None, 0
+        if self.skip_when_nothing_to_run and nothing_to_run(nb, resources):
+            self.log.info("no code answers and only kit-scored items: graded without a kernel")
+            return nb, resources
+        return super().preprocess(nb, resources, km)
+
+    # -- kernel start -------------------------------------------------------------------
+    def create_kernel_manager(self) -> AsyncKernelManager:
+        km = super().create_kernel_manager()
+        km.transport = "ipc"
+        self._ipc_dir = tempfile.mkdtemp(prefix="sl-kernel-")
+        km.ip = os.path.join(self._ipc_dir, "k")
+        workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
+        self._status_file = os.path.join(self._ipc_dir, "status.json")
+        km.sandbox_spec = {
+            "memory_bytes": self.memory_mb * 2**20,
+            "cpu_seconds": self.cpu_seconds,
+            "file_bytes": self.file_mb * 2**20,
+            "processes": self.processes,
+            "no_network": self.no_network,
+            "hide": self._hidden(),
+            "workdir": workdir,
+            "status_file": self._status_file,
+        }
+        return km
+
+    def _hidden(self) -> list[str]:
+        """Instructor folders the kernel must not see: keys, sources, other submissions, the
+        gradebook. The whole course folder when it holds no Python the kernel needs."""
+        hidden = [str(KEYS_ROOT), *self.hide_paths]
+        coursedir = find_coursedir(self)
+        if coursedir is not None:
+            root = Path(coursedir.root)
+            needed = (Path(sys.prefix), Path(course.__file__).resolve().parent)
+            if any(_inside(p, root) for p in needed):
+                hidden += [
+                    str(root / d)
+                    for d in (
+                        coursedir.source_directory,
+                        coursedir.submitted_directory,
+                        coursedir.autograded_directory,
+                        coursedir.feedback_directory,
+                    )
+                ]
+            else:
+                hidden.append(str(root))
+            db = coursedir.db_url.removeprefix("sqlite:///")
+            if db != coursedir.db_url:
+                hidden.append(db)
+        return [h for h in dict.fromkeys(hidden) if os.path.exists(h)]
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        env = {k: os.environ[k] for k in ENV_ALLOW if k in os.environ}
+        env["HOME"] = os.path.join(self._ipc_dir, "home")  # caches stay out of the submission
+        env["IPYTHONDIR"] = os.path.join(self._ipc_dir, "ipython")
+        env["MPLBACKEND"] = "Agg"
+        kwargs["env"] = env
+        await super().async_start_new_kernel(**kwargs)
+        self._started = time.monotonic()
+        self._log_isolation()
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    def _log_isolation(self) -> None:
+        for _ in range(50):  # the launcher writes its notes before exec'ing the kernel
+            if os.path.exists(self._status_file):
+                break
+            time.sleep(0.02)
+        try:
+            notes = json.loads(Path(self._status_file).read_text(encoding="utf-8"))["notes"]
+        except (OSError, ValueError, KeyError):
+            notes = ["sandbox status unknown"]
+        self.isolation_notes = notes
+        for note in notes:
+            self.log.warning("sandbox: %s", note)
+
+    # -- cells --------------------------------------------------------------------------
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
+        if cell.cell_type != "code":
+            return super().preprocess_cell(cell, resources, index)
+        if self._dead:
+            cell.outputs = [_error(*self._dead)]
+            return cell, self.resources
+        if self._started and self.deadline and time.monotonic() - self._started > self.deadline:
+            cell.outputs = [_error("DeadlineExceeded", "the whole-notebook time limit ran out")]
+            return cell, self.resources
+        try:
+            result = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._dead = ("DeadKernelError", "the kernel died while running an earlier cell")
+            cell.outputs = [*cell.get("outputs", []), _error(*self._dead)]
+            return cell, self.resources
+        except CellTimeoutError:  # no reply and no output at all: the kernel is stuck
+            cell.outputs = [*cell.get("outputs", []), _error("CellTimeoutError", "no reply")]
+            self._stop_kernel()
+            return cell, self.resources
+        timed_out = any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
+        self._timeouts = self._timeouts + 1 if timed_out else 0
+        if self._timeouts >= 2:  # interrupting did not help: the kernel no longer answers
+            self._stop_kernel()
+        return result
+
+    def _stop_kernel(self) -> None:
+        self._dead = ("KernelStopped", "the code ran too long and the kernel was stopped")
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        used = self._cell_bytes.get(cell_index, 0)
+        if (
+            used + size > self.max_cell_output_bytes
+            or self._notebook_bytes + size > self.max_notebook_output_bytes
+        ):
+            if used <= self.max_cell_output_bytes:  # say it once per cell
+                limit = self.max_cell_output_bytes
+                outs.append(
+                    NotebookNode(  # not a stream: it must survive stream merging and LimitOutput
+                        output_type="display_data",
+                        metadata={},
+                        data={"text/plain": TRUNCATED.format(limit=limit)},
+                    )
+                )
+                self._cell_bytes[cell_index] = self.max_cell_output_bytes + 1
+            return None
+        self._cell_bytes[cell_index] = used + size
+        self._notebook_bytes += size
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- end ----------------------------------------------------------------------------
+    async def _async_cleanup_kernel(self) -> None:
+        pgid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
+        try:
+            await super()._async_cleanup_kernel()
+        finally:
+            if pgid:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pgid, signal.SIGKILL)
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+
+def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
+    """True when running the notebook cannot change any score: every graded cell is a kit check
+    of a question scored from recorded answers, and no answer cell differs from its release."""
+    from nbgrader.utils import compute_checksum
+
+    from course.questions import QuestionSpecError, load_assignment
+
+    try:
+        questions = load_assignment(resources["nbgrader"]["assignment"]).questions
+    except (QuestionSpecError, KeyError):
+        return False
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id", "")
+        if meta.get("grade") and cell.cell_type == "code":
+            question = questions.get(grade_id.removesuffix("_check"))
+            if not grade_id.endswith("_check") or question is None:
+                return False  # an instructor's own test: it must run
+        changed = compute_checksum(cell) != meta.get("checksum")
+        if meta.get("solution") and cell.cell_type == "code" and changed:
+            return False  # the student wrote code: run it
+        if cell.cell_type == "code" and not meta:
+            return False  # a cell the student added
+    return True
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def _error(name: str, value: str) -> NotebookNode:
+    return NotebookNode(
+        output_type="error", ename=name, evalue=value, traceback=[f"{name}: {value}"]
+    )

@@ -1,0 +1,71 @@
+"""Sanitize step 1: harvest the answer records before nbgrader clears the outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.answers import AnswerStore, RecordProblem, merge_newest, records_in_notebook
+from course.questions import QuestionSpecError, load_assignment
+from sourcing_lab.grading.ledger import Harvest, backup_gradebook, find_coursedir, remember
+
+
+def harvest_submission(nb: dict[str, Any], folder: Path, assignment_id: str) -> Harvest:
+    """Newest record per question from the notebook outputs and the answers/ folder.
+
+    Only questions of ``assignment_id`` count; records for other ids are noted and ignored.
+    A symlink or unreadable file spoils only its own question.
+    """
+    harvest = Harvest()
+    questions = load_assignment(assignment_id).questions
+    stored: dict[str, Any] = {}
+    if (folder / "answers").is_symlink():
+        harvest.notes.append("answers/ is a symbolic link: ignored")
+    else:
+        stored.update(AnswerStore(folder).read_all())
+    merged = merge_newest(stored, records_in_notebook(nb, assignment_id))
+    for qid, record in merged.items():
+        if qid not in questions:
+            harvest.notes.append(f"answer for unknown question '{qid[:40]}' ignored")
+        elif isinstance(record, RecordProblem):
+            harvest.problems[qid] = str(record)
+        else:
+            harvest.records[qid] = record
+    return harvest
+
+
+class HarvestAnswers(NbGraderPreprocessor):
+    """Must come first in ``Autograde.sanitize_preprocessors`` (before ClearOutput)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
+        info = resources["nbgrader"]
+        backup_gradebook(info["db_url"])
+        key = (info["student"], info["assignment"], info["notebook"])
+        folder = Path(resources["metadata"]["path"])
+        try:
+            harvest = harvest_submission(nb, folder, info["assignment"])
+        except QuestionSpecError as exc:
+            harvest = Harvest(notes=[f"no question spec: {exc}"])
+        for note in harvest.notes:
+            self.log.warning("%s/%s: %s", info["student"], info["notebook"], note)
+        remember(key, harvest)
+        self._give_to_kernel(harvest, info)
+        return nb, resources
+
+    def _give_to_kernel(self, harvest: Harvest, info: dict[str, str]) -> None:
+        """The grading kernel restores the same answers the grader scores (code questions such
+        as counts of one's own tags depend on them). nbgrader does not copy answers/ itself."""
+        coursedir = find_coursedir(self)
+        if coursedir is None:
+            return
+        folder = Path(
+            coursedir.format_path(
+                coursedir.autograded_directory, info["student"], info["assignment"]
+            )
+        )
+        store = AnswerStore(folder)
+        for record in harvest.records.values():
+            store.write(record)

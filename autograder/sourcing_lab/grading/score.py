@@ -1,0 +1,249 @@
+"""Autograde step: score every kit-graded item in the grader's own process.
+
+``ScoreAnswers`` comes after Execute and LimitOutput, before SaveAutoGrades. For each check cell
+``<qid>_check`` of a question the kit scores, it replaces the cell's outputs with the reasons and
+the score (``execute_result`` "1.5"), which nbgrader's SaveAutoGrades stores as partial credit.
+Whatever the student's kernel printed or raised there does not count.
+
+- Widget answers come from the harvest (read before the kernel ran).
+- Code answers come from the record the grading run produced in that check cell; a timeout,
+  deadline or crash in the notebook gives zero with that reason.
+- Written answers are shown to graders as submitted, in the widget cell's output.
+
+``FlagForReview`` comes after SaveAutoGrades and marks flagged items for manual review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from nbformat.notebooknode import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from course.answers import MIME, AnswerRecord
+from course.casefile import load_case
+from course.checks import ValueProblem, clean_value
+from course.checks.dispatch import evaluate
+from course.questions import Question, allowed_ids, load_assignment
+from sourcing_lab.grading.ledger import (
+    FLAG,
+    GRADED,
+    ZERO,
+    Harvest,
+    ItemOutcome,
+    find_coursedir,
+    outcome_dicts,
+    recall,
+    result_path,
+    write_result,
+)
+from sourcing_lab.grading.status import submitted_timestamp
+from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question
+from sourcing_lab.keys import load_keys
+
+FAULTS = {
+    "CellTimeoutError": "timeout: the code ran longer than the time allowed for one cell",
+    "DeadlineExceeded": "deadline: the whole notebook ran out of time before this cell",
+    "DeadKernelError": "kernel crashed: the code stopped the Python process",
+    "MemoryError": "memory: the code used more memory than allowed",
+    "KernelStopped": "timeout: the code ran too long and the kernel was stopped",
+}
+NOT_PLAIN = "Your value could not be recorded ("
+
+
+def _text(text: str) -> NotebookNode:
+    return NotebookNode(output_type="display_data", metadata={}, data={"text/plain": text})
+
+
+def _score_output(score: float) -> NotebookNode:
+    return NotebookNode(
+        output_type="execute_result",
+        metadata={},
+        execution_count=None,
+        data={"text/plain": f"{score:g}"},
+    )
+
+
+class ScoreAnswers(NbGraderPreprocessor):
+    keys_dir = Unicode("", help="Folder holding the case's key folders (default: the kit's).").tag(
+        config=True
+    )
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
+        info = resources["nbgrader"]
+        key = (info["student"], info["assignment"], info["notebook"])
+        harvest = recall(key)
+        assignment = load_assignment(info["assignment"])
+        case = load_case()
+        keys = self._keys()
+        answers = self._clean_answers(harvest, assignment, case)
+        fault = _notebook_fault(nb)
+        outcomes = []
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            qid = grade_id.removesuffix("_check").removesuffix("_widget")
+            question = assignment.questions.get(qid)
+            if question is None:
+                continue
+            if grade_id.endswith("_widget") and question.item_type == "written":
+                cell.outputs = [_text(_written_view(harvest, qid))]
+            elif grade_id.endswith("_check") and question.item_type in KEYED_TYPES:
+                outcome = self._score_cell(
+                    cell, question, answers, harvest, case, keys, info["assignment"], fault
+                )
+                outcomes.append(outcome)
+        self._write_result(info, harvest, answers, outcomes, resources["metadata"]["path"])
+        nb.metadata.pop("widgets", None)  # saved widget state: large, and not needed to grade
+        return nb, resources
+
+    def _keys(self) -> Any:
+        return load_keys(keys_root=self.keys_dir or None)
+
+    def _clean_answers(self, harvest: Harvest, assignment: Any, case: Any) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for qid, record in harvest.records.items():
+            question = assignment.questions[qid]
+            if record.item_type != question.item_type:
+                harvest.problems[qid] = "the answer belongs to another kind of question"
+                continue
+            try:
+                clean[qid] = clean_value(
+                    question.item_type, record.value, allowed_ids(question, case)
+                )
+            except ValueProblem as problem:
+                harvest.problems[qid] = f"the recorded answer did not fit the question ({problem})"
+        return clean
+
+    def _score_cell(
+        self,
+        cell: NotebookNode,
+        question: Question,
+        answers: dict[str, Any],
+        harvest: Harvest,
+        case: Any,
+        keys: Any,
+        assignment_id: str,
+        fault: str,
+    ) -> ItemOutcome:
+        points = float(cell.metadata["nbgrader"].get("points", 0))
+        qid = question.question_id
+        reasons: list[str] = []
+        state = GRADED
+        if question.item_type == "code_value":
+            value, problem = _executed_value(cell, question, case)
+            problem = problem or (fault if value is None and fault else "")
+            answers[qid] = value
+        else:
+            value, problem = answers.get(qid), harvest.problems.get(qid, "")
+        if problem:
+            reasons.append(f"Scored 0: {problem}.")
+            state = ZERO
+            score = 0.0
+        else:
+            key = key_for_question(keys, assignment_id, question, case, answers)
+            result = evaluate(question, value, case, key)
+            score = min(max(result.scaled(points), 0.0), points)
+            reasons += result.messages
+        flag = harvest.flags.get(f"{qid}_answer") or harvest.flags.get(f"{qid}_check")
+        if flag:
+            state = FLAG
+            reasons.append(f"Flagged for review: {flag}.")
+        cell.outputs = [_text("\n".join(reasons) or "Scored."), _score_output(score)]
+        return ItemOutcome(
+            qid, cell.metadata["nbgrader"]["grade_id"], state, score, points, reasons
+        )
+
+    def _write_result(
+        self,
+        info: dict[str, str],
+        harvest: Harvest,
+        answers: dict[str, Any],
+        outcomes: list[ItemOutcome],
+        resources_path: str,
+    ) -> None:
+        coursedir = find_coursedir(self)
+        if coursedir is None:
+            return
+        timestamp = submitted_timestamp(Path(resources_path))
+        path = result_path(coursedir.root, info["assignment"], info["student"], info["notebook"])
+        write_result(
+            path,
+            {
+                "student": info["student"],
+                "assignment": info["assignment"],
+                "notebook": info["notebook"],
+                "submission_timestamp": timestamp,
+                "graded_at": dt.datetime.now(dt.UTC).isoformat(),
+                "outcomes": outcome_dicts(outcomes),
+                "answers": answers,
+                "problems": harvest.problems,
+                "notes": harvest.notes,
+                "flags": harvest.flags,
+            },
+        )
+
+
+def _executed_value(cell: NotebookNode, question: Question, case: Any) -> tuple[Any, str]:
+    """The value recorded by the grading run in this check cell, or the fault that stopped it."""
+    value = None
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error" and output.get("ename") in FAULTS:
+            return None, FAULTS[output["ename"]]
+        text = output.get("text", "")
+        if NOT_PLAIN in text:  # Lab.record_value refused it in the kernel
+            detail = text.split(NOT_PLAIN, 1)[1].split(")", 1)[0]
+            return None, f"the value was not plain data ({detail[:80]})"
+        data = output.get("data") or {}
+        if MIME in data:
+            try:
+                record = AnswerRecord.from_json(data[MIME])
+                if record.question_id == question.question_id:
+                    value = clean_value("code_value", record.value, allowed_ids(question, case))
+            except (ValueError, ValueProblem):
+                return None, "the recorded value was not plain data"
+    return value, ""
+
+
+def _notebook_fault(nb: NotebookNode) -> str:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in FAULTS:
+                return FAULTS[output["ename"]]
+    return ""
+
+
+def _written_view(harvest: Harvest, qid: str) -> str:
+    record = harvest.records.get(qid)
+    if record is None or not isinstance(record.value, str) or not record.value.strip():
+        return "Written answer: (none submitted)"
+    return "Written answer, as submitted:\n\n" + record.value
+
+
+class FlagForReview(NbGraderPreprocessor):
+    """After SaveAutoGrades: flagged items need a person's look in formgrader."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
+        info = resources["nbgrader"]
+        flagged = [
+            cell.metadata["nbgrader"]["grade_id"]
+            for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("grade")
+            and any(
+                "Flagged for review" in str(o.get("data", {}).get("text/plain", ""))
+                for o in cell.get("outputs", [])
+            )
+        ]
+        if not flagged:
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            for grade_id in flagged:
+                grade = gradebook.find_grade(
+                    grade_id, info["notebook"], info["assignment"], info["student"]
+                )
+                grade.needs_manual_grade = True
+            gradebook.db.commit()
+        return nb, resources

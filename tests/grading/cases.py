@@ -1,0 +1,207 @@
+"""RELIABILITY.md cases as submissions of a01_provenance, each with its expected outcome.
+
+Students are graded in name order, so the batch-killers (duplicated cells, forged metadata) come
+first: if one of them stopped the batch, every later case would fail too.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+ASSIGNMENT = "a01_provenance"
+AUTO_ITEMS = ("q2_posted_where", "q3_footer", "q4_chain", "q5_checkable", "q6_days")
+FULL = {
+    "q2_posted_where": 1.0,
+    "q3_footer": 1.0,
+    "q4_chain": 5.0,
+    "q5_checkable": 2.0,
+    "q6_days": 1.0,
+}
+GOOD_CODE = (
+    "import pandas as pd\n\ndays = None\n"
+    'days = (pd.Timestamp("2023-01-05") - pd.Timestamp("2021-03-15")).days'
+)
+
+
+@dataclass
+class Case:
+    student: str
+    reliability: str  # the RELIABILITY.md case number(s)
+    build: Any  # (release notebook, reference records) -> submission spec dict
+    scores: dict[str, float] | None  # expected auto score per item; None: not gradable
+    states: dict[str, str] = field(default_factory=dict)  # expected non-"graded" item states
+    reason: str = ""  # a phrase expected in the not-gradable / zero reason
+
+
+def cell(nb: dict, cell_id: str) -> dict:
+    return next(c for c in nb["cells"] if c.get("id") == cell_id)
+
+
+def insert_after(nb: dict, cell_id: str, new: dict) -> dict:
+    nb = copy.deepcopy(nb)
+    index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == cell_id)
+    nb["cells"].insert(index + 1, new)
+    return nb
+
+
+def code_cell(source: str, cell_id: str) -> dict:
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "metadata": {},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
+
+
+def perfect(nb: dict, records: list) -> dict:
+    from kit import embed, set_code
+
+    return {"nb": set_code(embed(nb, records), "q6_days", GOOD_CODE), "records": records}
+
+
+def with_cells(spec: dict, transform) -> dict:
+    spec = dict(spec)
+    spec["nb"] = transform(copy.deepcopy(spec["nb"]))
+    return spec
+
+
+def _dup_test(nb):
+    index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == "q2_posted_where_check")
+    twin = copy.deepcopy(nb["cells"][index])
+    twin["id"] = "copy-of-check"
+    nb["cells"].insert(index + 1, twin)
+    return nb
+
+
+def _dup_answer(nb):
+    index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == "q6_days_answer")
+    twin = copy.deepcopy(nb["cells"][index])
+    twin["id"] = "copy-of-answer"
+    nb["cells"].insert(index + 1, twin)
+    return nb
+
+
+def _forged_schema(nb):
+    cell(nb, "q4_chain_check")["metadata"]["nbgrader"]["schema_version"] = 1
+    return nb
+
+
+def _edit_locked(nb):
+    cell(nb, "q2_posted_where_check")["source"] = "print('full marks please')"
+    cell(nb, "setup")["source"] = "lab = None"
+    return nb
+
+
+def _delete_test(nb):
+    nb["cells"] = [c for c in nb["cells"] if c.get("id") != "q4_chain_check"]
+    return nb
+
+
+def _strip_metadata(nb):
+    cell(nb, "q3_footer_check")["metadata"] = {}
+    return nb
+
+
+def _points(nb):
+    cell(nb, "q4_chain_check")["metadata"]["nbgrader"]["points"] = 100
+    return nb
+
+
+def _cell_type(nb):
+    target = cell(nb, "q3_footer_check")
+    target["cell_type"] = "markdown"
+    target.pop("outputs", None)
+    target.pop("execution_count", None)
+    return nb
+
+
+def _bonus_and_kernel(nb):
+    bonus = code_cell("print('bonus')", "bonus")
+    bonus["metadata"]["nbgrader"] = {
+        "grade": True,
+        "grade_id": "bonus",
+        "points": 1000,
+        "locked": False,
+        "solution": False,
+        "schema_version": 3,
+    }
+    nb["cells"].append(bonus)
+    nb["metadata"]["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
+    return nb
+
+
+def _prepend(source):
+    def transform(nb):
+        nb["cells"].insert(1, code_cell(source, "student-extra"))
+        return nb
+
+    return transform
+
+
+def _append(source):
+    def transform(nb):
+        nb["cells"].append(code_cell(source, "student-extra"))
+        return nb
+
+    return transform
+
+
+def _code(source):
+    def transform(nb):
+        cell(nb, "q6_days_answer")["source"] = source
+        return nb
+
+    return transform
+
+
+def _many_sleeps(nb):
+    for n in range(7):
+        nb["cells"].insert(3, code_cell("import time\ntime.sleep(4.5)", f"sleep-{n}"))
+    return nb
+
+
+HIDE_TRACEBACKS = (
+    "import sys\nip = get_ipython()\nip.showtraceback = lambda *a, **k: None\n"
+    "sys.excepthook = lambda *a: None"
+)
+MONKEYPATCH = (
+    "import course.lab, course.checks, course.checks.dispatch\n"
+    "course.checks.dispatch.evaluate = lambda *a, **k: None\n"
+    "course.lab.Lab.check = lambda self, q: print('1')\n"
+    "import builtins\nbuiltins.float = lambda *a: 1.0"
+)
+ALWAYS_EQUAL = (
+    "class Anything:\n    def __eq__(self, other):\n        return True\n"
+    "    def __bool__(self):\n        return True\ndays = Anything()"
+)
+READ_INSTRUCTOR = (
+    "import glob, os\nfound = []\n"
+    "patterns = ['../../../source/*/*.ipynb', '../../../keys/*/*.toml',\n"
+    "            '../../../gradebook.db', '../../*/a01_provenance/*.ipynb']\n"
+    "for pattern in patterns:\n"
+    "    for path in glob.glob(pattern):\n"
+    "        try:\n            found.append((path, open(path, 'rb').read()[:80]))\n"
+    "        except OSError as exc:\n            found.append((path, str(exc)))\n"
+    "print('FOUND', found)\nprint('ENV', sorted(os.environ))"
+)
+WRITE_INSTRUCTOR = (
+    "import glob\ntargets = glob.glob('../../../gradebook.db')\n"
+    "targets += glob.glob('../../*/a01_provenance/*.ipynb')\n"
+    "for path in targets:\n"
+    "    try:\n        open(path, 'w').write('overwritten')\n"
+    "    except OSError as exc:\n        print(exc)\n"
+    "import os\nos.makedirs('../../zz_victim/a01_provenance', exist_ok=True)"
+)
+NETWORK = (
+    "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
+    "    print('NETWORK OPEN')\nexcept OSError as exc:\n    print('network blocked:', exc)"
+)
+FORK_BOMB = (
+    "import subprocess\nkids = []\nfor _ in range(300):\n    try:\n"
+    "        kids.append(subprocess.Popen(['sleep', '600']))\n    except OSError:\n        break\n"
+    "print('started', len(kids))"
+)

@@ -1,0 +1,145 @@
+"""Helpers for grading tests: a real nbgrader course, simulated submissions, gradebook reads."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from course.answers import MIME, AnswerRecord, AnswerStore, now_iso
+from course.questions import load_assignment
+from sourcing_lab.course_init import init_course
+
+BIN = Path(sys.executable).parent
+TEST_LIMITS = """
+# Test course: short limits so that faulty submissions finish fast.
+c.Execute.timeout = 5
+c.HardenedExecute.deadline = 25
+c.HardenedExecute.memory_mb = 1024
+c.CollectApp.check_owner = False
+"""
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["HOME"] = str(home)
+    env["JUPYTER_CONFIG_DIR"] = str(home / ".jupyter")
+    env["JUPYTER_DATA_DIR"] = str(home / ".local/share/jupyter")
+    env["IPYTHONDIR"] = str(home / ".ipython")
+    return env
+
+
+def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None):
+    """Run a real ``nbgrader`` command in the course folder."""
+    result = subprocess.run(
+        [str(BIN / "nbgrader"), *args],
+        cwd=cwd or root,
+        env=env_for(root.parent / "home"),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    log = result.stdout + result.stderr
+    assert "Exception while loading config file" not in log, log
+    if check:
+        assert result.returncode == 0, log
+    return result
+
+
+def make_course(folder: Path, assignments: list[str]) -> Path:
+    root = init_course(folder / "course")
+    with (root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(TEST_LIMITS)
+    for assignment in assignments:
+        nbgrader(root, "generate_assignment", assignment, "--force")
+    return root
+
+
+def release_notebook(root: Path, assignment: str) -> tuple[str, dict[str, Any]]:
+    path = next((root / "release" / assignment).glob("*.ipynb"))
+    return path.name, json.loads(path.read_text(encoding="utf-8"))
+
+
+def record(assignment: str, qid: str, value: Any, sequence: int = 1) -> AnswerRecord:
+    item_type = load_assignment(assignment).question(qid).item_type
+    return AnswerRecord(qid, item_type, value, sequence, now_iso(), assignment_id=assignment)
+
+
+def embed(nb: dict[str, Any], records: list[AnswerRecord]) -> dict[str, Any]:
+    """Put records into the widget cells' outputs, as a saved notebook carries them."""
+    nb = copy.deepcopy(nb)
+    by_id = {cell.get("id"): cell for cell in nb["cells"]}
+    for rec in records:
+        cell = by_id.get(f"{rec.question_id}_widget") or by_id.get(f"{rec.question_id}_check")
+        if cell is not None:
+            cell.setdefault("outputs", []).append(
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {MIME: rec.to_json(), "text/plain": f"{rec.question_id}: recorded"},
+                }
+            )
+    return nb
+
+
+def set_code(nb: dict[str, Any], qid: str, source: str) -> dict[str, Any]:
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell.get("id") == f"{qid}_answer":
+            cell["source"] = source
+    return nb
+
+
+def place_submission(
+    root: Path,
+    student: str,
+    assignment: str,
+    nb: dict[str, Any] | bytes | None,
+    records: list[AnswerRecord] = (),
+    *,
+    answers_dir: bool = True,
+    name: str | None = None,
+    when: dt.datetime | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
+    """Write what ``nbgrader collect`` would have put in submitted/<student>/<assignment>/."""
+    folder = root / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook_name, _ = release_notebook(root, assignment)
+    if nb is not None:
+        data = nb if isinstance(nb, bytes) else json.dumps(nb).encode()
+        (folder / (name or notebook_name)).write_bytes(data)
+    if answers_dir:
+        store = AnswerStore(folder)
+        for rec in records:
+            store.write(rec)
+    for filename, content in (extra or {}).items():
+        target = folder / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    when = when or dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    return folder
+
+
+def item_scores(root: Path, assignment: str, student: str) -> dict[str, float | None]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {
+            grade.cell.name: grade.auto_score
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def result_of(root: Path, assignment: str, student: str) -> dict[str, Any] | None:
+    paths = list((root / "sourcing_lab" / "results" / assignment / student).glob("*.json"))
+    return json.loads(paths[0].read_text()) if paths else None

@@ -1,0 +1,63 @@
+"""No answer key ships to students: not in the built package, not in exercises/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from support import REPO
+
+from sourcing_lab.keys import load_keys
+
+pytestmark = pytest.mark.slow
+
+
+def key_strings() -> set[str]:
+    """Text that only the keys contain: every hint, and key-file syntax."""
+    keys = load_keys()
+    found = {"accept = [", "verdicts = [", "expected = ", "factcheck = ["}
+    for item in keys.attribution.values():
+        found.update(item.hints.values())
+    for claim in keys.claims.values():
+        found.update(claim.verdict_hints.values())
+        found.update(claim.evidence_hints.values())
+    for entries in keys.assignments.values():
+        for entry in entries.values():
+            found.update(entry.get("hints", {}).values())
+    return {s for s in found if len(s) > 12}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    return next(out.glob("sourcing_lab-*.whl"))
+
+
+def test_the_built_wheel_carries_no_key_file_or_key_text(wheel):
+    secrets = key_strings()
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert any(n.startswith("course/casefile/kosovo_ksf/library/") for n in names)
+        assert not [n for n in names if "keys/" in n or n.endswith("FACTCHECK.md")]
+        for name in names:
+            if name.startswith("course/"):
+                text = archive.read(name).decode("utf-8", errors="replace")
+                leaked = [s for s in secrets if s in text]
+                assert not leaked, f"{name} contains key text: {leaked[:2]}"
+
+
+def test_exercises_carry_no_key_text():
+    secrets = key_strings()
+    for path in (REPO / "exercises").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert not [s for s in secrets if s in text], path
