@@ -11,11 +11,11 @@ import shutil
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import REPO
 
 from course.questions import load_assignment
 from sourcing_lab.exercises import assignment_ids, generate_exercises
 from sourcing_lab.key_lookup import seed_reference_answers
+from support import REPO
 
 ASSIGNMENTS = assignment_ids()
 SOLUTIONS = {a: next((REPO / "solutions" / a).glob("*.ipynb")) for a in ASSIGNMENTS}
@@ -46,8 +46,9 @@ def test_notebooks_are_clean_valid_and_have_stable_ids(path):
         assert not cell.get("outputs") and not cell.get("execution_count"), cell.id
         assert "pip install" not in cell.source and "sys.path" not in cell.source
         if cell.cell_type == "code":  # URLs may appear as data, never be fetched
-            assert not re.search(r"urlopen|requests\.|urllib|socket|read_csv\(['\"]http",
-                                 cell.source), cell.id
+            assert not re.search(
+                r"urlopen|requests\.|urllib|socket|read_csv\(['\"]http", cell.source
+            ), cell.id
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -96,7 +97,7 @@ def _key_values() -> set[str]:
 
     keys = load_keys()
     values = {"BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "kit_scores"}
-    for assignment, entries in keys.assignments.items():
+    for entries in keys.assignments.values():
         for entry in entries.values():
             if (
                 "expected" in entry
