@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace exercises clean-venv help
+.PHONY: lab test lint workspace exercises bench demo clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -50,3 +50,11 @@ clean-venv:
 # Regenerate the student notebooks from solutions/ with nbgrader (never edit exercises/ by hand).
 exercises: $(VENV)/.installed-lab
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.exercises
+
+# Benchmark (a measurement, not a test): stock serial nbgrader autograde vs sourcing-lab grade.
+bench: $(VENV)/.installed-lab
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.bench $(BENCH_ARGS)
+
+# The whole instructor path on a simulated class (prints where everything is).
+demo: $(VENV)/.installed-lab
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/sourcing-lab demo $(DEMO_ARGS)

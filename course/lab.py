@@ -216,9 +216,20 @@ class Lab:
 
     # -- widgets ------------------------------------------------------------------------
     def show(self, question_id: str) -> Any:
-        """Build and display the question's widget, then its answer-record line."""
+        """Build and display the question's widget, then its answer-record line.
+
+        In a grading run nobody sees the widget: only the record line is shown, which saves
+        building widgets for every submission (scores never depend on this kernel anyway).
+        """
         from IPython.display import display
 
+        if os.environ.get("SOURCING_LAB_GRADING") == "1":
+            record = self._records.get(question_id)
+            display(
+                _record_bundle(record if isinstance(record, AnswerRecord) else None, question_id),
+                raw=True,
+            )
+            return None
         from course.widgets import build_view
 
         view = build_view(self, self.question(question_id))

@@ -1,0 +1,244 @@
+"""``sourcing-lab grade ASSIGNMENT``: autograde every collected submission, in parallel.
+
+Students are sharded over a few worker processes (starting a process costs ~3 s; starting one
+per student would be slower than serial). Each worker runs nbgrader's own Autograde, through
+its API, with the course's configuration, one student at a time; the SQLite gradebook waits on
+its lock, so concurrent workers keep it consistent. Unreadable or oversized notebooks are
+rejected before any worker sees them. Progress, an ETA and a one-screen summary go to stderr.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sourcing_lab.grading.ledger import backup_gradebook, read_result, result_path
+from sourcing_lab.grading.status import unreadable_reason
+
+
+class GradeError(RuntimeError):
+    """The run cannot start (not a course, unknown assignment, nothing collected)."""
+
+
+@dataclass
+class Outcome:
+    student: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class GradeSummary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    rejected: dict[str, str] = field(default_factory=dict)  # student -> not-gradable reason
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def load_course_config(course_root: Path) -> Any:
+    from sourcing_lab.exercises import load_nbgrader_config
+
+    path = course_root / "nbgrader_config.py"
+    if not path.exists():
+        raise GradeError(
+            f"{course_root} is not a course folder (no nbgrader_config.py). "
+            "Create one with `sourcing-lab course init DIR`"
+        )
+    try:
+        config = load_nbgrader_config(path)
+    except Exception as exc:  # a broken config would silently fall back to stock nbgrader
+        raise GradeError(f"{path} cannot be loaded ({exc}); fix it before grading") from exc
+    if "sourcing_lab.grading.score.ScoreAnswers" not in config.Autograde.autograde_preprocessors:
+        raise GradeError(f"{path} does not load the kit's grading settings (kit_config.py)")
+    return config
+
+
+def check_gradebook(db_url: str) -> None:
+    """A damaged gradebook stops the run before anything is written to it."""
+    import sqlite3
+
+    path = Path(db_url.removeprefix("sqlite:///"))
+    if not db_url.startswith("sqlite:///") or not path.exists():
+        return  # nbgrader creates it
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        backups = sorted((path.parent / "gradebook-backups").glob("*.db"))
+        hint = (
+            f"restore the newest backup, {backups[-1]}" if backups else "restore it from a backup"
+        )
+        raise GradeError(f"the gradebook {path} is damaged ({exc}); {hint}") from None
+
+
+def collected(course_root: Path, assignment: str) -> list[str]:
+    folder = course_root / "submitted"
+    return sorted(p.parent.name for p in folder.glob(f"*/{assignment}") if p.is_dir())
+
+
+def source_notebooks(course_root: Path, config: Any, assignment: str) -> list[str]:
+    from nbgrader.coursedir import CourseDirectory
+
+    folder = course_root / CourseDirectory(config=config).source_directory
+    source = folder / assignment
+    if not source.is_dir():
+        known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        raise GradeError(f"unknown assignment '{assignment}'; known: {', '.join(known)}")
+    return sorted(p.stem for p in source.glob("*.ipynb"))
+
+
+def _worker(config_path: str, assignment: str, students: list[str], queue: Any) -> None:
+    from nbgrader.apps import NbGraderAPI
+
+    from sourcing_lab.exercises import load_nbgrader_config
+
+    config = load_nbgrader_config(Path(config_path))
+    config.Application.log_level = "WARN"
+    api = NbGraderAPI(config=config)
+    for student in students:
+        started = time.monotonic()
+        try:
+            result = api.autograde(assignment, student, force=True, create=True)
+            ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
+        except Exception as exc:  # keep grading the others whatever one submission does
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        queue.put(Outcome(student, ok, time.monotonic() - started, detail))
+
+
+def _shards(students: list[str], workers: int) -> list[list[str]]:
+    return [s for s in (students[i::workers] for i in range(workers)) if s]
+
+
+def grade_assignment(
+    course_root: Path, assignment: str, *, workers: int = 2, stream: TextIO = sys.stderr
+) -> GradeSummary:
+    course_root = Path(course_root).resolve()
+    config = load_course_config(course_root)
+    notebooks = source_notebooks(course_root, config, assignment)
+    students = collected(course_root, assignment)
+    if not students:
+        raise GradeError(
+            f"nothing collected for '{assignment}'; run `nbgrader collect "
+            f"{assignment}` first (submissions go to {course_root / 'submitted'})"
+        )
+    from nbgrader.coursedir import CourseDirectory
+
+    db_url = CourseDirectory(config=config).db_url
+    check_gradebook(db_url)
+    backup_gradebook(db_url)
+    summary = GradeSummary()
+    gradable = []
+    for student in students:
+        folder = course_root / "submitted" / student / assignment
+        reasons = [r for n in notebooks if (r := unreadable_reason(folder / f"{n}.ipynb"))]
+        if reasons:
+            summary.rejected[student] = reasons[0]
+        else:
+            gradable.append(student)
+    started = time.monotonic()
+    summary.outcomes = _run(course_root, assignment, gradable, workers, stream)
+    summary.seconds = time.monotonic() - started
+    summary.counts = _count_states(course_root, assignment, notebooks, summary)
+    return summary
+
+
+def _run(
+    course_root: Path, assignment: str, students: list[str], workers: int, stream: TextIO
+) -> list[Outcome]:
+    if not students:
+        return []
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    processes = [
+        context.Process(
+            target=_worker, args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue)
+        )
+        for shard in _shards(students, max(1, min(workers, len(students))))
+    ]
+    for process in processes:
+        process.start()
+    outcomes: list[Outcome] = []
+    started = time.monotonic()
+    while len(outcomes) < len(students):
+        try:
+            outcomes.append(queue.get(timeout=5))
+        except Exception:  # queue.Empty: check that the workers are still alive
+            if not any(p.is_alive() for p in processes):
+                break
+            continue
+        _progress(stream, len(outcomes), len(students), time.monotonic() - started)
+    for process in processes:
+        process.join(timeout=30)
+    done = {o.student for o in outcomes}
+    outcomes += [
+        Outcome(s, False, 0.0, "the grading worker stopped") for s in students if s not in done
+    ]
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\n")
+    return outcomes
+
+
+def _progress(stream: TextIO, done: int, total: int, elapsed: float) -> None:
+    eta = elapsed / done * (total - done) if done else 0.0
+    width = 30
+    bar = "#" * (width * done // total) + "-" * (width - width * done // total)
+    line = f"[{bar}] {done}/{total} graded, {elapsed:5.1f} s, ETA {eta:5.1f} s"
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\r" + line)
+    elif done == total or done % max(1, total // 4) == 0:  # logs get a few plain lines
+        stream.write(line + "\n")
+    stream.flush()
+
+
+def _count_states(
+    course_root: Path, assignment: str, notebooks: list[str], summary: GradeSummary
+) -> Counter:
+    counts: Counter = Counter()
+    counts["not gradable"] += len(summary.rejected)
+    for outcome in summary.outcomes:
+        results = [
+            read_result(result_path(course_root, assignment, outcome.student, n)) for n in notebooks
+        ]
+        if not outcome.ok or any(r is None for r in results):
+            counts["not gradable"] += 1
+            continue
+        items = [o for r in results for o in r["outcomes"]]
+        if any(o["state"] == "flag" for o in items):
+            counts["flagged"] += 1
+        elif items and all(o["score"] == 0 for o in items):
+            counts["zero"] += 1
+        else:
+            counts["graded"] += 1
+    return counts
+
+
+def format_summary(summary: GradeSummary, assignment: str, roster_size: int) -> str:
+    graded = sum(summary.counts.values())
+    lines = [
+        f"{assignment}: {graded} submissions in {summary.seconds:.1f} s",
+        "  graded: {graded}  zero: {zero}  flagged: {flagged}  not gradable: {ng}".format(
+            graded=summary.counts["graded"],
+            zero=summary.counts["zero"],
+            flagged=summary.counts["flagged"],
+            ng=summary.counts["not gradable"],
+        ),
+        f"  not submitted: {max(roster_size - graded, 0)}",
+    ]
+    for student, reason in sorted(summary.rejected.items()):
+        lines.append(f"  not gradable: {student}: {reason}")
+    for outcome in summary.outcomes:
+        if not outcome.ok:
+            lines.append(
+                f"  not gradable: {outcome.student}: grading failed "
+                f"({outcome.detail.strip().splitlines()[-1:] or ['see the log']})"
+            )
+    slowest = sorted(summary.outcomes, key=lambda o: -o.seconds)[:3]
+    if slowest:
+        lines.append("  slowest: " + ", ".join(f"{o.student} {o.seconds:.1f} s" for o in slowest))
+    return "\n".join(lines)

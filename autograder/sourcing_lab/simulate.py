@@ -1,0 +1,200 @@
+"""A simulated class for the demo and the benchmark: realistic answer patterns, as submissions.
+
+Students are generated deterministically from a seed: one perfect, one blank, and the rest
+partial, each holding one or two typical misconceptions (trusting the byline, believing the
+quote, taking "no trace" for "proven false", citing a weak look-alike source) plus some
+random slips. Their work becomes a notebook with the answers embedded (as a saved notebook
+carries them), an answers/ folder (or not: some upload only the .ipynb) and their code.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from course.answers import MIME, AnswerRecord, now_iso
+from course.casefile import load_case
+from course.questions import allowed_ids, load_assignment
+from sourcing_lab.key_lookup import KEYED_TYPES, reference_answers
+from sourcing_lab.keys import KeySet
+
+# Misconceptions: a (question id, part) -> wrong value, applied where the question exists.
+MISCONCEPTIONS: dict[str, dict[str, Any]] = {
+    "trusts_byline": {
+        "q2_posted_where": "defense_daily_site",
+        "q4_chain.claimed_outlet": "verified",
+        "q2_tags.s02": "named_on_record",
+    },
+    "believes_quote": {
+        "q2_tags.s05b": "named_on_record",
+        "q2_tags.s06": "named_on_record",
+        "q2_timeline.marked": "c_kfor_ended",
+        "q3_window": "march2021",
+    },
+    "no_trace_is_false": {
+        "q4_chain.claimed_author": "contradicted",
+        "q4_chain.claimed_outlet": "contradicted",
+    },
+    "cites_weak_sources": {
+        "q2_verdicts.*.evidence": ["blog_balkan_notes"],
+        "q3_better_source": "equal",
+        "q4_click_restraint": "take_first",
+    },
+    "reads_opinion_as_fact": {
+        "q1_loaded": ["small_nation", "kosovo_war"],
+        "q3_framing.*.verdict": "accurate",
+        "q3_hedges": ["released_brief"],
+    },
+}
+WRITTEN = (
+    "The only copy I could find is a forum post from 2023 on a gaming community's site. "
+    "The byline names a real outlet, but I found no article, author page or link, and the "
+    "quoted spokesman did not hold his job on the date given, so I would not trust it."
+)
+
+
+@dataclass
+class StudentWork:
+    student: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    code: dict[str, str] = field(default_factory=dict)  # question id -> answer cell source
+    keep_answers_dir: bool = True
+    profile: str = ""
+
+
+def simulate_class(
+    assignment: str,
+    count: int,
+    keys: KeySet,
+    seed: int = 7,
+    correct_code: dict[str, str] | None = None,
+) -> list[StudentWork]:
+    rng = random.Random(f"{seed}-{assignment}")
+    case = load_case()
+    spec = load_assignment(assignment)
+    reference = reference_answers(keys, assignment, case)
+    code = correct_code or {}
+    works = [
+        StudentWork(
+            "s01_perfect", _with_written(dict(reference), spec), dict(code), profile="perfect"
+        ),
+        StudentWork("s02_blank", profile="blank"),
+    ]
+    names = sorted(MISCONCEPTIONS)
+    for n in range(3, count + 1):
+        profile = names[(n - 3) % len(names)]
+        answers = copy.deepcopy(reference)
+        for key, wrong in MISCONCEPTIONS[profile].items():
+            _apply(answers, key, wrong)
+        _slips(answers, spec, case, rng)
+        answers = {q: v for q, v in answers.items() if rng.random() > 0.1}  # some left out
+        student_code = {q: src for q, src in code.items() if rng.random() > 0.3}
+        works.append(
+            StudentWork(
+                f"s{n:02d}_{profile}",
+                _with_written(answers, spec),
+                student_code,
+                keep_answers_dir=rng.random() > 0.25,
+                profile=profile,
+            )
+        )
+    return works[:count]
+
+
+def _with_written(answers: dict[str, Any], spec: Any) -> dict[str, Any]:
+    for qid, question in spec.questions.items():
+        if question.item_type == "written":
+            answers[qid] = WRITTEN
+    return answers
+
+
+def _apply(answers: dict[str, Any], key: str, wrong: Any) -> None:
+    qid, _, part = key.partition(".")
+    if qid not in answers or answers[qid] is None:
+        return
+    if not part:
+        answers[qid] = wrong
+        return
+    value = answers[qid]
+    first, _, rest = part.partition(".")
+    targets = list(value) if first == "*" else [first]
+    for target in targets:
+        if rest and isinstance(value.get(target), dict):
+            value[target][rest] = wrong
+        elif not rest and isinstance(value, dict):
+            if target in value or target in ("marked",):
+                value[target] = wrong
+            elif "status" in value and target in value["status"]:
+                value["status"][target] = wrong
+
+
+def _slips(answers: dict[str, Any], spec: Any, case: Any, rng: random.Random) -> None:
+    """A few random mistakes of the ordinary kind."""
+    for qid, question in spec.questions.items():
+        value = answers.get(qid)
+        if question.item_type not in KEYED_TYPES or value is None or rng.random() > 0.35:
+            continue
+        allowed = allowed_ids(question, case)
+        if question.item_type == "span_tagger":
+            part = rng.choice(list(value))
+            value[part] = rng.choice(allowed["labels"])
+        elif question.item_type == "choice" and not question.multiple:
+            answers[qid] = rng.choice(allowed["options"])
+        elif question.item_type == "timeline":
+            order = value["order"]
+            i = rng.randrange(len(order) - 1)
+            order[i], order[i + 1] = order[i + 1], order[i]
+
+
+def submission_notebook(
+    release_nb: dict[str, Any], work: StudentWork, assignment: str
+) -> tuple[dict[str, Any], list[AnswerRecord]]:
+    """The notebook a student would save, and the records in their answers/ folder."""
+    nb = copy.deepcopy(release_nb)
+    spec = load_assignment(assignment)
+    records = [
+        AnswerRecord(
+            qid, spec.questions[qid].item_type, value, 1, now_iso(), assignment_id=assignment
+        )
+        for qid, value in work.answers.items()
+        if qid in spec.questions
+        and value is not None
+        and spec.questions[qid].item_type != "code_value"
+    ]
+    by_id = {cell.get("id"): cell for cell in nb["cells"]}
+    for rec in records:
+        cell = by_id.get(f"{rec.question_id}_widget")
+        if cell is not None:
+            cell.setdefault("outputs", []).append(
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {MIME: rec.to_json(), "text/plain": f"{rec.question_id}: recorded"},
+                }
+            )
+    for qid, source in work.code.items():
+        cell = by_id.get(f"{qid}_answer")
+        if cell is not None:
+            cell["source"] = source
+    return nb, records
+
+
+def solution_code(assignment: str, solutions: Any = None) -> dict[str, str]:
+    """The instructor's code answers (solution regions unwrapped), for simulated students."""
+    import json
+    import re
+
+    from sourcing_lab.exercises import REPO
+
+    folder = (solutions or REPO / "solutions") / assignment
+    nb = json.loads(next(folder.glob("*.ipynb")).read_text(encoding="utf-8"))
+    code = {}
+    for cell in nb["cells"]:
+        if cell.get("id", "").endswith("_answer"):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            code[cell["id"].removesuffix("_answer")] = re.sub(
+                r"[ \t]*### (BEGIN|END) SOLUTION\n?", "", source
+            )
+    return code
