@@ -116,8 +116,9 @@ def _shards(students: list[str], workers: int) -> list[list[str]]:
 
 
 def grade_assignment(
-    course_root: Path, assignment: str, *, workers: int = 2, stream: TextIO = sys.stderr
+    course_root: Path, assignment: str, *, workers: int = 2, stream: TextIO | None = None
 ) -> GradeSummary:
+    stream = stream or sys.stderr
     course_root = Path(course_root).resolve()
     config = load_course_config(course_root)
     notebooks = source_notebooks(course_root, config, assignment)
