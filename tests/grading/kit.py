@@ -53,7 +53,7 @@ def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None
 
 
 def make_course(folder: Path, assignments: list[str]) -> Path:
-    root = init_course(folder / "course")
+    root = init_course(folder / "classroom")
     with (root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
         config.write(TEST_LIMITS)
     for assignment in assignments:

@@ -7,9 +7,9 @@ import sys
 import zipfile
 
 import pytest
-from support import REPO
 
 from sourcing_lab.keys import load_keys
+from support import REPO
 
 pytestmark = pytest.mark.slow
 
