@@ -99,7 +99,9 @@ def submission_states(
         graded = {r.get("submission_timestamp") for r in results}
         if current is not None and graded != {current}:
             states[student] = SubmissionState(
-                student, STALE, "a newer submission has not been graded; the score shown is old"
+                student,
+                STALE,
+                "a newer submission has not been graded; the score on record is from an older one",
             )
             continue
         states[student] = SubmissionState(student, GRADED_STATE)
