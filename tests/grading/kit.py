@@ -18,7 +18,7 @@ from sourcing_lab.course_init import init_course
 BIN = Path(sys.executable).parent
 TEST_LIMITS = """
 # Test course: short limits so that faulty submissions finish fast.
-c.Execute.timeout = 5
+c.Execute.timeout = 10
 c.HardenedExecute.deadline = 25
 c.HardenedExecute.memory_mb = 1024
 c.CollectApp.check_owner = False

@@ -218,6 +218,8 @@ class HardenedExecute(Execute):
         pgid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
         try:
             await super()._async_cleanup_kernel()
+        except Exception as exc:  # a kernel we already stopped may fail to shut down again
+            self.log.warning("kernel cleanup: %s", exc)
         finally:
             if pgid:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -244,8 +246,8 @@ def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
             question = questions.get(grade_id.removesuffix("_check"))
             if not grade_id.endswith("_check") or question is None:
                 return False  # an instructor's own test: it must run
-        changed = compute_checksum(cell) != meta.get("checksum")
-        if meta.get("solution") and cell.cell_type == "code" and changed:
+        is_answer = bool(meta.get("solution")) and cell.cell_type == "code"
+        if is_answer and compute_checksum(cell) != meta.get("checksum"):
             return False  # the student wrote code: run it
         if cell.cell_type == "code" and not meta:
             return False  # a cell the student added
