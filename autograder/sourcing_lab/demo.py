@@ -38,14 +38,16 @@ def _cwd(path: Path):
 
 def _submit(config: Any, home: Path, assignment: str, student: str) -> None:
     """Run nbgrader's own ExchangeSubmit as the student (from their home folder)."""
+    from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default.submit import ExchangeSubmit
 
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = student
+    authenticator = Authenticator(config=config)
     with _cwd(home):
-        ExchangeSubmit(coursedir=coursedir, config=config).start()
+        ExchangeSubmit(coursedir=coursedir, authenticator=authenticator, config=config).start()
 
 
 def run_demo(
@@ -55,11 +57,15 @@ def run_demo(
     assignments: tuple[str, ...] = DEMO_ASSIGNMENTS,
     workers: int = 2,
 ) -> Path:
+    import warnings
+
     from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
 
     from sourcing_lab.export import export_grades
     from sourcing_lab.report import build_report
 
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session noise
     base = Path(out) if out else Path(tempfile.mkdtemp(prefix="sourcing-lab-demo-"))
     root = init_course(base / "classroom")
     with (root / "nbgrader_config.py").open("a", encoding="utf-8") as handle:
