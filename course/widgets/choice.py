@@ -27,6 +27,8 @@ class Choice(ItemView):
         self.radio = w.RadioButtons(
             options=[(label, key) for key, label in options.items()],
             value=None,
+            description="Your answer:",
+            style={"description_width": "initial"},
             layout=w.Layout(width="auto"),
         )
         self.radio.observe(self.changed, names="value")

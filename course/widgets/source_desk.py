@@ -62,7 +62,9 @@ class SourceDesk(ItemView):
             for d in found
         ]
         self.results.value = None
-        if query.strip():
+        last = self.log[-1] if self.log else {}
+        repeat = last.get("action") == "search" and last.get("query") == query.strip()[:200]
+        if query.strip() and not repeat:  # typing then pressing Search is one search
             self._log({"action": "search", "query": query.strip()[:200]})
         if not found and query.strip():
             self.reader.value = (

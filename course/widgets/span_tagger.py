@@ -12,8 +12,9 @@ from course.widgets.base import ItemView, dropdown
 
 
 class SpanTagger(ItemView):
-    """One row per segment: the text, then a labelled dropdown of types (keyboard: Tab to the
-    dropdown, arrow keys to choose)."""
+    """One row per segment: the text, then a labelled dropdown of types. Keyboard: Tab to the
+    dropdown, Space or Alt+Down opens its list, the arrow keys choose, Enter confirms (in
+    JupyterLab the arrows on a closed dropdown move between notebook cells instead)."""
 
     item_type = "span_tagger"
 

@@ -6,41 +6,21 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from support import REPO
+from support import REPO, free_port, isolated_env
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, token: str) -> object:
     request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.load(response)
-
-
-def _isolated_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HOME=str(home),
-        JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-        JUPYTER_DATA_DIR=str(home / ".local/share/jupyter"),
-        JUPYTER_RUNTIME_DIR=str(home / ".local/share/jupyter/runtime"),
-        IPYTHONDIR=str(home / ".ipython"),
-    )
-    return env
 
 
 def test_make_lab_serves_the_workspace_and_keeps_student_work(tmp_path):
@@ -53,7 +33,7 @@ def test_make_lab_serves_the_workspace_and_keeps_student_work(tmp_path):
         kept = workspace / exercises[0]
         kept.parent.mkdir(parents=True)
         kept.write_text('{"student": "work"}', encoding="utf-8")
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     lab_args = (
         f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
         f"--IdentityProvider.token={token} --LabApp.news_url=None --allow-root"
@@ -61,7 +41,7 @@ def test_make_lab_serves_the_workspace_and_keeps_student_work(tmp_path):
     process = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"WORKSPACE={workspace}", f"LAB_ARGS={lab_args}"],
         cwd=REPO,
-        env=_isolated_env(tmp_path / "home"),
+        env=isolated_env(tmp_path / "home"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +25,9 @@ c.CollectApp.check_owner = False
 
 
 def env_for(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["HOME"] = str(home)
-    env["JUPYTER_CONFIG_DIR"] = str(home / ".jupyter")
-    env["JUPYTER_DATA_DIR"] = str(home / ".local/share/jupyter")
-    env["IPYTHONDIR"] = str(home / ".ipython")
-    return env
+    from support import isolated_env
+
+    return isolated_env(home)
 
 
 def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None):

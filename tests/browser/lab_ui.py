@@ -1,0 +1,213 @@
+"""What a student does in JupyterLab 4.6, as playwright steps (menus, keys, waits).
+
+Facts these helpers rely on (measured with JupyterLab 4.6.6, ipywidgets 8.1.9, Chromium 156):
+
+- A Dropdown's ``<select>`` has ``value`` = the option's label and is linked to its
+  description by ``<label for=...>``; a Dropdown whose value is None shows no option
+  (``selectedIndex`` -1), so the "— choose —" placeholder is never visible.
+- In command mode JupyterLab treats a focused ``<select>``, radio or checkbox as "not
+  editable": ArrowUp/ArrowDown move to another cell and single letters run notebook commands
+  (B inserts a cell, X cuts one...). Space, Enter or Alt+ArrowDown open the dropdown's list;
+  inside the open list the arrows, Home and Enter work. ``choose_by_keyboard`` does that.
+- After "Run All" on a fresh (or restarted) kernel the prompts read [1], [2], ... [n] in order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from course.answers import MIME
+
+RUN_ALL_TIMEOUT = 90_000
+# 1280 px: narrower folds the notebook toolbar.
+VIEWPORT = {"width": 1280, "height": 1000}
+# The prompts of the code cells that have source, and whether they read [1]..[n] (or an
+# error is shown, so that the caller reports it instead of waiting for the timeout).
+PROMPTS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+  .filter(c => c.querySelector('.cm-content')?.textContent.trim())
+  .map(c => c.querySelector('.jp-InputPrompt')?.textContent.trim())"""
+PROMPTS_DONE = f"""() => {{
+  if (document.querySelector('.jp-Notebook .jp-OutputArea-output'
+      + '[data-mime-type="application/vnd.jupyter.error"]')) return true;
+  const prompts = ({PROMPTS})();
+  return prompts.length > 0 && prompts.every((p, i) => p === `[${{i + 1}}]:`);
+}}"""
+
+
+def open_notebook(page: Any, server: Any, notebook: str) -> None:
+    """Open ``notebook`` and wait until its kernel is connected and idle (the status bar says
+    "Python 3 (ipykernel) | Idle"): a Run All before that runs nothing."""
+    page.goto(server.page_url(notebook))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    kernel_idle(page)
+
+
+def kernel_idle(page: Any) -> None:
+    page.locator("#jp-main-statusbar").get_by_text("| Idle").wait_for(timeout=60_000)
+
+
+def menu(page: Any, top: str, item: str) -> None:
+    """Click a main-menu entry with the mouse, e.g. Run > Run All Cells."""
+    page.locator("#jp-MainMenu").get_by_role("menuitem", name=top, exact=True).click()
+    page.locator(".lm-Menu").get_by_role("menuitem", name=item, exact=True).click()
+
+
+def wait_run_all(page: Any, timeout: float = RUN_ALL_TIMEOUT) -> None:
+    """Wait until every non-empty code cell ran, in order, on a fresh kernel; no errors."""
+    try:
+        page.wait_for_function(PROMPTS_DONE, timeout=timeout)
+    except Exception as error:
+        prompts = page.evaluate(PROMPTS)
+        raise AssertionError(f"Run All did not finish: prompts {prompts}") from error
+    errors = page.locator(
+        ".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+    )
+    assert errors.count() == 0, f"a cell raised:\n{errors.first.inner_text()}"
+    kernel_idle(page)
+
+
+def run_all(page: Any) -> float:
+    started = time.monotonic()
+    menu(page, "Run", "Run All Cells")
+    wait_run_all(page)
+    return time.monotonic() - started
+
+
+def restart_and_run_all(page: Any) -> float:
+    started = time.monotonic()
+    menu(page, "Kernel", "Restart Kernel and Run All Cells…")
+    page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
+    wait_run_all(page)
+    return time.monotonic() - started
+
+
+def save(page: Any) -> None:
+    """Ctrl+S, as a student saves; the tab's "unsaved" mark clears."""
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-mod-current.jp-mod-dirty, .lm-TabBar-tab"
+        ".lm-mod-current.jp-mod-dirty')",
+        timeout=30_000,
+    )
+
+
+def code_cell(page: Any, source: str) -> Any:
+    """The code cell whose source is exactly ``source``."""
+    return page.locator(".jp-Notebook .jp-CodeCell").filter(
+        has=page.locator(".cm-content", has_text=source)
+    )
+
+
+def rerun_cell(page: Any, source: str) -> str:
+    """Click into a cell, run it with Ctrl+Enter (stay on it) and return its new output text."""
+    cell = code_cell(page, source)
+    prompt = cell.locator(".jp-InputPrompt")
+    before = prompt.inner_text()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "([el, before]) => { const t = el.textContent.trim(); return t !== before.trim() "
+        "&& /^\\[\\d+\\]:$/.test(t); }",
+        arg=[prompt.element_handle(), before],
+        timeout=30_000,
+    )
+    page.keyboard.press("Escape")  # back to command mode, as after a normal run
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def item(page: Any, item_type: str, index: int = 0) -> Any:
+    """A Sourcing Lab item widget by type, e.g. ``span-tagger`` (nth one on the page)."""
+    return page.locator(f".sourcing-lab-item.sourcing-lab-{item_type}").nth(index)
+
+
+def feedback(widget: Any) -> Any:
+    """The feedback region: the 4th child of the item box (prompt, body, buttons, feedback)."""
+    return widget.locator(":scope > :nth-child(4)")
+
+
+def status_line(widget: Any) -> Any:
+    return widget.locator(":scope > :nth-child(5)")
+
+
+def choose_by_keyboard(page: Any, select: Any, label: str, opener: str = "Space") -> None:
+    """Pick ``label`` in a focused dropdown with keys only: open the list, Home, arrows, Enter."""
+    labels = select.locator("option").all_inner_texts()
+    labels = [" ".join(text.split()) for text in labels]
+    steps = labels.index(label)
+    assert page.evaluate("el => document.activeElement === el", select.element_handle())
+    page.keyboard.press(opener)
+    page.keyboard.press("Home")
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+def click_and_time_feedback(page: Any, widget: Any, press: Callable[[], None]) -> float:
+    """Run ``press`` (a click or a key on the Check button) and return the milliseconds from
+    the button's click event to the feedback region's text changing (measured in the page)."""
+    page.evaluate(
+        """(item) => {
+          const region = item.children[3];
+          const before = region.textContent;
+          window.__slClick = null; window.__slFeedback = null;
+          const observer = new MutationObserver(() => {
+            if (region.textContent !== before && region.textContent.trim()) {
+              window.__slFeedback = performance.now(); observer.disconnect();
+            }
+          });
+          observer.observe(region, {subtree: true, childList: true, characterData: true});
+          item.addEventListener('click', () => { window.__slClick = performance.now(); },
+                                {capture: true, once: true});
+        }""",
+        widget.element_handle(),
+    )
+    press()
+    page.wait_for_function("window.__slFeedback !== null && window.__slClick !== null")
+    return page.evaluate("window.__slFeedback - window.__slClick")
+
+
+def notebook_records(path: Path) -> dict[str, Any]:
+    """Answer records embedded in a saved notebook (question id -> value)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = {}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("data", {}).get(MIME)
+            if record:
+                found[record["question_id"]] = record["value"]
+    return found
+
+
+def disk_answer(folder: Path, question_id: str) -> Any:
+    path = folder / "answers" / f"{question_id}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["value"]
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
+    """Poll ``predicate`` (a missing answers/ file counts as "not yet")."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except FileNotFoundError:
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def screenshot(page: Any, folder: Path, name: str, report: Any, target: Any = None) -> Path:
+    """A viewport screenshot with ``target`` scrolled into view; the path goes to the report."""
+    if target is not None:
+        target.scroll_into_view_if_needed()
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path))
+    report.screenshots.append(path)
+    print(f"screenshot: {path}")
+    return path

@@ -1,0 +1,276 @@
+"""Accessibility audit of every item type in a real JupyterLab (issue 7).
+
+One scratch notebook in the served workspace shows one item of each type (both kinds of
+choice). After some answers and a Check on each, axe-core (installed from npm into a cache
+folder outside the repository) audits each item type's containers only: JupyterLab's own chrome
+is out of scope. Then: every control is reachable with Tab and has a name, and feedback does not
+rely on colour.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import nbformat
+import pytest
+from lab_ui import (
+    VIEWPORT,
+    choose_by_keyboard,
+    feedback,
+    item,
+    open_notebook,
+    run_all,
+    screenshot,
+    wait_until,
+)
+
+from course.vocab import ATTRIBUTION_TYPES
+
+pytestmark = pytest.mark.slow
+
+# item type (CSS suffix) -> (assignment, question); the notebook shows them in this order.
+ITEMS = {
+    "source-desk": ("a03_claims", "q1_desk"),
+    "span-tagger": ("a02_attribution", "q2_tags"),
+    "claim-verdicts": ("a03_claims", "q2_verdicts"),
+    "timeline": ("a04_time", "q2_timeline"),
+    "provenance-chain": ("a01_provenance", "q4_chain"),
+    "choice": ("a02_attribution", "q4_anonymous_rule"),  # radio buttons
+    "choice-multiple": ("a02_attribution", "q3_hedges"),  # checkboxes
+    "written": ("a02_attribution", "q7_written"),
+}
+SERIOUS = ("serious", "critical")
+MARK_SYMBOLS = ("✔ Right", "◐ Partly", "✘ Not yet", "○ Missing")
+NOTEBOOK = "a11y_audit/items.ipynb"
+
+
+def _write_notebook(folder) -> None:
+    """Each assignment's answers go to their own sub-folder (question ids repeat)."""
+    folder.mkdir(exist_ok=True)
+    assignments = sorted({a for a, _ in ITEMS.values()})
+    cells = [
+        nbformat.v4.new_code_cell(
+            f"from course.lab import Lab\nlabs = {{a: Lab(a, folder=a) for a in {assignments!r}}}"
+        )
+    ]
+    cells += [nbformat.v4.new_code_cell(f"labs[{a!r}].show({q!r})") for a, q in ITEMS.values()]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, folder / "items.ipynb")
+
+
+def _items(page: Any) -> dict[str, Any]:
+    found = {name: item(page, name) for name in ITEMS if name != "choice-multiple"}
+    found["choice"] = item(page, "choice", 0)
+    found["choice-multiple"] = item(page, "choice", 1)
+    return found
+
+
+@pytest.fixture(scope="module")
+def audit_page(browser, lab_server, shots, report) -> Iterator[Any]:
+    """The scratch notebook, run, with answers given and every item checked once."""
+    _write_notebook(lab_server.root / "a11y_audit")
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        open_notebook(page, lab_server, NOTEBOOK)
+        run_all(page)
+        items = _items(page)
+        assert page.locator(".sourcing-lab-item").count() == len(ITEMS)
+        desk = items["source-desk"]
+        desk.get_by_label("Search the library").fill("KFOR")
+        desk.get_by_role("button", name="Search").click()
+        desk.get_by_label("Results").locator("option").first.click()
+        desk.get_by_role("button", name="Open document").click()
+        desk.get_by_role("article").wait_for()
+        items["span-tagger"].get_by_label("Part 1: source type", exact=True).select_option(
+            label=ATTRIBUTION_TYPES["named_on_record"]
+        )
+        items["timeline"].get_by_role("button", name="Move down").first.click()
+        items["choice"].get_by_role("radio").first.click()
+        items["choice-multiple"].get_by_role("checkbox").first.click()
+        items["written"].get_by_label("Your answer").fill("Too short to pass.")
+        for widget in items.values():
+            before = feedback(widget).inner_text()
+            widget.get_by_role("button", name="Check").click()
+            wait_until(
+                lambda w=widget, b=before: feedback(w).inner_text().strip() not in ("", b),
+                what="feedback after Check",
+            )
+        screenshot(page, shots, "a11y_items_checked", report, target=items["span-tagger"])
+        yield page
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
+
+
+def test_axe_finds_no_serious_violations_in_any_item_type(audit_page, axe_source, report):
+    page = audit_page
+    page.add_script_tag(content=axe_source)
+    # JupyterLab's <html> and <body> are 0 px high (the shell is absolutely positioned), so
+    # axe would take all text for off-screen and skip the contrast rule. Give them the
+    # viewport's height, and make the viewport tall enough to show whole items at once.
+    page.add_style_tag(content="html, body { height: 100%; }")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": 8000})
+    serious: dict[str, list[str]] = {}
+    for name in sorted({n.removesuffix("-multiple") for n in ITEMS}):
+        selector = f".sourcing-lab-item.sourcing-lab-{name}"
+        page.locator(selector).first.scroll_into_view_if_needed()
+        result = page.evaluate(
+            """async (selector) => {
+              const r = await axe.run({include: [[selector]]},
+                                      {resultTypes: ['violations', 'passes', 'incomplete']});
+              return {
+                passes: r.passes.map(p => p.id),
+                incomplete: r.incomplete.map(p => `${p.id} (${p.nodes.length} nodes, e.g. `
+                  + `${p.nodes[0].html.slice(0, 40)}: ${p.nodes[0].any[0]?.message})`),
+                violations: r.violations.map(v => ({
+                  id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+                  targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+                })),
+              };
+            }""",
+            selector,
+        )
+        impacts: dict[str, int] = {}
+        for violation in result["violations"]:
+            impacts[violation["impact"]] = impacts.get(violation["impact"], 0) + 1
+        report.axe[name] = {
+            "passes": len(result["passes"]),
+            "passed": result["passes"],
+            "incomplete": result["incomplete"],
+            "impacts": impacts,
+            "violations": [
+                f"{v['impact']}: {v['id']} ({v['nodes']} nodes) {v['help']}"
+                for v in result["violations"]
+            ],
+        }
+        # axe really looked at the controls: the naming rules ran and passed.
+        assert {"button-name", "label"} & set(result["passes"]) or name == "written", name
+        bad = [v for v in result["violations"] if v["impact"] in SERIOUS]
+        if bad:
+            serious[name] = [json.dumps(v) for v in bad]
+    page.set_viewport_size(VIEWPORT)
+    assert not serious, f"serious/critical axe violations in our widgets: {serious}"
+    assert all("color-contrast" in report.axe[n]["passed"] for n in report.axe), report.axe
+
+
+# What can take keyboard focus in an item (disabled controls cannot, by design).
+CONTROLS = """(item) => {
+  const controls = [...item.querySelectorAll(
+      'input, select, textarea, button, a[href], [tabindex]:not([tabindex="-1"])')]
+    .filter(el => !el.disabled && el.offsetParent !== null);
+  return controls.map((el, i) => {
+    el.dataset.slTab = String(i);
+    const labelled = [...(el.labels || [])].map(l => l.textContent.trim()).join(' ');
+    const name = (el.getAttribute('aria-label') || labelled
+                  || (el.tagName === 'BUTTON' ? el.textContent.trim() : '')).trim();
+    return {index: i, tag: el.tagName.toLowerCase(), type: el.type || '',
+            group: el.type === 'radio' ? 'radio:' + el.name : '', name};
+  });
+}"""
+
+
+def test_every_control_is_reachable_by_tab_and_named(audit_page, report):
+    page = audit_page
+    for name, widget in _items(page).items():
+        controls = widget.evaluate(CONTROLS)
+        assert controls, name
+        unnamed = [c for c in controls if not c["name"]]
+        assert not unnamed, f"{name}: controls without an accessible name: {unnamed}"
+        widget.locator("[data-sl-tab='0']").focus()
+        visited: set[int] = set()
+        for _ in range(len(controls) + 10):
+            index = page.evaluate(
+                "(item) => item.contains(document.activeElement) "
+                "? Number(document.activeElement.dataset.slTab ?? -1) : null",
+                widget.element_handle(),
+            )
+            if index is None:
+                break
+            visited.add(index)
+            page.keyboard.press("Tab")
+        # A radio group is one Tab stop (arrow keys move inside it): one member is enough.
+        groups: dict[str, set[int]] = {}
+        for control in controls:
+            key = control["group"] or f"#{control['index']}"
+            groups.setdefault(key, set()).add(control["index"])
+        missed = [
+            [controls[i] for i in members] for members in groups.values() if not members & visited
+        ]
+        assert not missed, f"{name}: not reachable with Tab: {missed}"
+        radios = [c for c in controls if c["group"]]
+        if radios:
+            labelled = widget.evaluate(
+                "(item) => [...item.querySelectorAll('[role=radiogroup], fieldset')]"
+                ".map(g => g.getAttribute('aria-label') || g.getAttribute('aria-labelledby')"
+                " || g.querySelector('legend')?.textContent || '')"
+            )
+            if not any(labelled):
+                report.notes.append(
+                    f"{name}: the radio group has no group name (no radiogroup/fieldset): each "
+                    "radio is named, but a screen reader does not hear the question with it"
+                )
+
+
+def test_state_is_not_shown_by_colour_alone(audit_page):
+    page = audit_page
+    items = _items(page)
+    for name in ("span-tagger", "timeline", "choice", "choice-multiple"):
+        region = feedback(items[name])
+        text = region.inner_text()
+        assert any(mark in text for mark in MARK_SYMBOLS), f"{name}: {text!r}"
+        assert region.locator("[role=status][aria-live=polite]").count() == 1, name
+        coloured = region.evaluate(
+            "(r) => [...r.querySelectorAll('[style*=color], font, [class*=danger], "
+            "[class*=success]')].map(e => e.outerHTML)"
+        )
+        assert not coloured, f"{name}: feedback uses colour: {coloured}"
+        for line in region.locator("li").all_inner_texts():
+            # A part's outcome line starts with its symbol and word; notes are plain sentences.
+            if ": " in line and line.split(":", 1)[0].strip() in MARK_SYMBOLS:
+                assert line.startswith(MARK_SYMBOLS), line
+    assert "✘ Not yet" in feedback(items["span-tagger"]).inner_text()
+    # The Check button looks the same whatever the result: no green/red button styles.
+    styles = page.locator(".sourcing-lab-item button").evaluate_all(
+        "els => [...new Set(els.map(e => [...e.classList].filter(c => c.startsWith('mod-'))"
+        ".join(' ')))]"
+    )
+    assert not [s for s in styles if s and s != "mod-disabled"], styles
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="JupyterLab 4.6: in command mode only :read-write elements suppress notebook "
+    "shortcuts, so ArrowUp/ArrowDown on a focused dropdown move to another cell (and letters "
+    "run commands: B inserts a cell, X cuts one). Keyboard users open the list with Space, "
+    "Enter or Alt+ArrowDown, where arrows work.",
+)
+def test_arrow_keys_change_a_focused_dropdown(audit_page):
+    page = audit_page
+    select = _items(page)["span-tagger"].get_by_label("Part 2: source type", exact=True)
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("(el) => document.activeElement === el", select.element_handle())
+    assert focused and select.input_value(), "ArrowDown left the dropdown unchanged"
+
+
+def test_dropdowns_work_with_keyboard_only(audit_page):
+    """The documented keyboard path in JupyterLab: Space (or Alt+ArrowDown) opens the list."""
+    page = audit_page
+    tagger = _items(page)["span-tagger"]
+    select = tagger.get_by_label("Part 3: source type", exact=True)
+    tagger.get_by_label("Part 2: source type", exact=True).focus()
+    page.keyboard.press("Tab")
+    choose_by_keyboard(page, select, ATTRIBUTION_TYPES["institutional"], opener="Space")
+    wait_until(lambda: select.input_value() == ATTRIBUTION_TYPES["institutional"], what="Space")
+    choose_by_keyboard(page, select, ATTRIBUTION_TYPES["anonymous"], opener="Alt+ArrowDown")
+    wait_until(lambda: select.input_value() == ATTRIBUTION_TYPES["anonymous"], what="Alt+Down")
