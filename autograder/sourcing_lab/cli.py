@@ -14,6 +14,7 @@ Exit codes: 0 done, 1 the command could not do its job (the message says why), 2
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # nbgrader shells out to tools of its own environment (alembic): find them even when the
+    # virtual environment is not activated.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     handler = COMMANDS.get(args.command or "")
