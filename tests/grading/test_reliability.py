@@ -320,7 +320,9 @@ def test_network_was_off_and_outputs_were_capped(graded):
     assert not any("NETWORK OPEN" in text for text in printed)
     huge = root / "autograded" / "c29_huge_output" / ASSIGNMENT / "provenance.ipynb"
     assert huge.stat().st_size < 3_000_000
-    assert "output truncated by the grader" in huge.read_text()
+    # Capped by the grader as it arrived, or cut to 1,000 lines by nbgrader's LimitOutput:
+    # either way the stored output says it was truncated.
+    assert "output truncated" in huge.read_text().lower()
 
 
 def test_zero_reasons_name_the_fault(graded):
