@@ -2,8 +2,8 @@
 
     from course.lab import Lab
     lab = Lab("a02_attribution", notebook="attribution.ipynb")
-    lab.show("q1_tags")        # the widget, restored to the recorded answer
-    lab.check("q1_tags")       # the visible check: form feedback (or scored in self-study)
+    lab.show("q2_tags")        # the widget, restored to the recorded answer
+    lab.check("q2_tags")       # the visible check: form feedback, never correctness
 
 Widgets only hold state and forward it here; correctness is decided by ``course.checks``.
 """
