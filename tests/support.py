@@ -35,3 +35,17 @@ def isolated_env(home: Path) -> dict[str, str]:
     )
     env.pop("JUPYTERHUB_USER", None)
     return env
+
+
+def stop_process_group(process) -> None:
+    """Stop a server started with ``start_new_session=True`` and everything it started."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

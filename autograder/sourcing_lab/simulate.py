@@ -148,6 +148,23 @@ def _slips(answers: dict[str, Any], spec: Any, case: Any, rng: random.Random) ->
             order[i], order[i + 1] = order[i + 1], order[i]
 
 
+def embed_records(nb: dict[str, Any], records: list[AnswerRecord]) -> dict[str, Any]:
+    """Put records into the question cells' outputs (in place), as a saved notebook carries
+    them: the widget cell, or the check cell for a code answer."""
+    by_id = {cell.get("id"): cell for cell in nb["cells"]}
+    for rec in records:
+        cell = by_id.get(f"{rec.question_id}_widget") or by_id.get(f"{rec.question_id}_check")
+        if cell is not None:
+            cell.setdefault("outputs", []).append(
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {MIME: rec.to_json(), "text/plain": f"{rec.question_id}: recorded"},
+                }
+            )
+    return nb
+
+
 def submission_notebook(
     release_nb: dict[str, Any], work: StudentWork, assignment: str
 ) -> tuple[dict[str, Any], list[AnswerRecord]]:
@@ -163,17 +180,8 @@ def submission_notebook(
         and value is not None
         and spec.questions[qid].item_type != "code_value"
     ]
+    embed_records(nb, records)
     by_id = {cell.get("id"): cell for cell in nb["cells"]}
-    for rec in records:
-        cell = by_id.get(f"{rec.question_id}_widget")
-        if cell is not None:
-            cell.setdefault("outputs", []).append(
-                {
-                    "output_type": "display_data",
-                    "metadata": {},
-                    "data": {MIME: rec.to_json(), "text/plain": f"{rec.question_id}: recorded"},
-                }
-            )
     for qid, source in work.code.items():
         cell = by_id.get(f"{qid}_answer")
         if cell is not None:

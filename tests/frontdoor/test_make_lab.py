@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import signal
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from support import REPO, free_port, isolated_env
+from support import REPO, free_port, isolated_env, stop_process_group
 
 pytestmark = pytest.mark.slow
 
@@ -63,12 +61,7 @@ def test_make_lab_serves_the_workspace_and_keeps_student_work(tmp_path):
         lab_page = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10)
         assert b"JupyterLab" in lab_page.read()
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process)
     if exercises:
         assert kept.read_text(encoding="utf-8") == '{"student": "work"}'
         for path in exercises[1:]:

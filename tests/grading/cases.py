@@ -69,20 +69,21 @@ def with_cells(spec: dict, transform) -> dict:
     return spec
 
 
-def _dup_test(nb):
-    index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == "q2_posted_where_check")
-    twin = copy.deepcopy(nb["cells"][index])
-    twin["id"] = "copy-of-check"
-    nb["cells"].insert(index + 1, twin)
-    return nb
+def _duplicate(cell_id: str):
+    """A copy-pasted cell (same grade id), right below the original."""
+
+    def transform(nb):
+        index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == cell_id)
+        twin = copy.deepcopy(nb["cells"][index])
+        twin["id"] = f"copy-of-{cell_id}".replace("_", "-")
+        nb["cells"].insert(index + 1, twin)
+        return nb
+
+    return transform
 
 
-def _dup_answer(nb):
-    index = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == "q6_days_answer")
-    twin = copy.deepcopy(nb["cells"][index])
-    twin["id"] = "copy-of-answer"
-    nb["cells"].insert(index + 1, twin)
-    return nb
+_dup_test = _duplicate("q2_posted_where_check")
+_dup_answer = _duplicate("q6_days_answer")
 
 
 def _forged_schema(nb):

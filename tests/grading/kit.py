@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from course.answers import MIME, AnswerRecord, AnswerStore, now_iso
+from course.answers import AnswerRecord, AnswerStore, now_iso
 from course.questions import load_assignment
 from sourcing_lab.course_init import init_course
+from sourcing_lab.simulate import embed_records
 
 BIN = Path(sys.executable).parent
 TEST_LIMITS = """
@@ -67,20 +68,18 @@ def record(assignment: str, qid: str, value: Any, sequence: int = 1) -> AnswerRe
 
 
 def embed(nb: dict[str, Any], records: list[AnswerRecord]) -> dict[str, Any]:
-    """Put records into the widget cells' outputs, as a saved notebook carries them."""
-    nb = copy.deepcopy(nb)
-    by_id = {cell.get("id"): cell for cell in nb["cells"]}
-    for rec in records:
-        cell = by_id.get(f"{rec.question_id}_widget") or by_id.get(f"{rec.question_id}_check")
-        if cell is not None:
-            cell.setdefault("outputs", []).append(
-                {
-                    "output_type": "display_data",
-                    "metadata": {},
-                    "data": {MIME: rec.to_json(), "text/plain": f"{rec.question_id}: recorded"},
-                }
-            )
-    return nb
+    """A copy of ``nb`` carrying ``records`` in its outputs, as a saved notebook does."""
+    return embed_records(copy.deepcopy(nb), records)
+
+
+def reference_records(assignment: str, *, without: tuple[str, ...] = ()) -> list[AnswerRecord]:
+    """A perfect student's recorded answers (code answers are code, so leave those out)."""
+    from course.casefile import load_case
+    from sourcing_lab.key_lookup import reference_answers
+    from sourcing_lab.keys import load_keys
+
+    answers = reference_answers(load_keys(), assignment, load_case())
+    return [record(assignment, q, v) for q, v in answers.items() if q not in without]
 
 
 def set_code(nb: dict[str, Any], qid: str, source: str) -> dict[str, Any]:

@@ -19,14 +19,11 @@ from kit import (
     make_course,
     nbgrader,
     place_submission,
-    record,
+    reference_records,
     release_notebook,
 )
 
-from course.casefile import load_case
 from sourcing_lab.grading.status import submission_states
-from sourcing_lab.key_lookup import reference_answers
-from sourcing_lab.keys import load_keys
 
 pytestmark = pytest.mark.slow
 STUDENTS = ["s1", "s2", "s3", "s4"]
@@ -34,11 +31,7 @@ STUDENTS = ["s1", "s2", "s3", "s4"]
 
 def _submit_all(root):
     _name, nb = release_notebook(root, ASSIGNMENT)
-    refs = [
-        record(ASSIGNMENT, q, v)
-        for q, v in reference_answers(load_keys(), ASSIGNMENT, load_case()).items()
-        if q != "q6_days"
-    ]
+    refs = reference_records(ASSIGNMENT, without=("q6_days",))
     specs = {
         "s1": perfect(nb, refs),
         "s2": {"nb": nb, "records": []},
