@@ -201,6 +201,10 @@ NETWORK = (
     "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
     "    print('NETWORK OPEN')\nexcept OSError as exc:\n    print('network blocked:', exc)"
 )
+HUGE_OUTPUT = (
+    "for _ in range(400):\n    print('x' * 50_000, flush=True)\n"
+    "for i in range(20_000):\n    print(i)"
+)
 FORK_BOMB = (
     "import subprocess\nkids = []\nfor _ in range(300):\n    try:\n"
     "        kids.append(subprocess.Popen(['sleep', '600']))\n    except OSError:\n        break\n"
