@@ -201,10 +201,23 @@ NETWORK = (
     "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
     "    print('NETWORK OPEN')\nexcept OSError as exc:\n    print('network blocked:', exc)"
 )
-HUGE_OUTPUT = (
-    "for _ in range(400):\n    print('x' * 50_000, flush=True)\n"
-    "for i in range(20_000):\n    print(i)"
-)
+HUGE_OUTPUTS = {  # RELIABILITY.md 24, before the answers, so the check cells run after them
+    "huge-line": "print('x' * 50_000_000)",
+    "huge-image": (
+        "import base64\nfrom IPython.display import display\n"
+        "display({'image/png': base64.b64encode(bytes(75_000_000)).decode()}, raw=True)"
+    ),
+    "huge-lines": "for i in range(100_000):\n    print(i)",
+    **{f"flood-{n}": "print('y' * 90_000)" for n in range(25)},  # 2.25 MB: the notebook cap
+}
+
+
+def _huge_outputs(nb):
+    for offset, (cell_id, source) in enumerate(HUGE_OUTPUTS.items()):
+        nb["cells"].insert(1 + offset, code_cell(source, cell_id))
+    return nb
+
+
 FORK_BOMB = (
     "import subprocess\nkids = []\nfor _ in range(300):\n    try:\n"
     "        kids.append(subprocess.Popen(['sleep', '600']))\n    except OSError:\n        break\n"

@@ -7,7 +7,12 @@
 - its environment is scrubbed: only a short allow-list of variables reaches it;
 - a per-cell timeout (nbgrader's ``timeout``) and a whole-notebook ``deadline``: cells after the
   deadline are not run and get a "deadline" error output;
-- outputs are capped in bytes as they arrive (per cell and per notebook), marked truncated;
+- outputs are capped in bytes as they arrive (per cell, per notebook, display updates
+  included; graded check cells draw on a pool of their own), marked truncated, with the head
+  of a long stream kept (``output_budget``);
+- glibc keeps at most two malloc arenas (``MALLOC_ARENA_MAX``), so the address-space cap
+  measures memory the code uses rather than arenas reserved per thread (an idle kernel
+  reserves about 740 MB with the default, 215 MB with two);
 - when the notebook ends, the kernel's whole process group is killed.
 """
 
@@ -32,10 +37,10 @@ from traitlets import Bool, Integer, List, Unicode
 
 import course
 from sourcing_lab.grading.ledger import find_coursedir
+from sourcing_lab.grading.output_budget import OutputBudget
 from sourcing_lab.keys import KEYS_ROOT
 
 ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
-TRUNCATED = "\n[output truncated by the grader: it was larger than {limit} bytes]\n"
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -61,6 +66,9 @@ class HardenedExecute(Execute):
     processes = Integer(256, help="Process cap (ignored by the OS for root).").tag(config=True)
     max_cell_output_bytes = Integer(100_000).tag(config=True)
     max_notebook_output_bytes = Integer(2_000_000).tag(config=True)
+    max_check_output_bytes = Integer(
+        500_000, help="Output bytes for all graded check cells together (a pool of their own)."
+    ).tag(config=True)
     no_network = Bool(True, help="Run the kernel in an empty network namespace.").tag(config=True)
     skip_when_nothing_to_run = Bool(
         True,
@@ -75,14 +83,14 @@ class HardenedExecute(Execute):
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
         self._started = 0.0
-        self._notebook_bytes = 0
-        self._cell_bytes: dict[int, int] = {}
+        self._budget = self._new_budget()
         self.isolation_notes: list[str] = []
         self._dead: tuple[str, str] | None = None
         self._timeouts = 0
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
-        self._started, self._notebook_bytes, self._cell_bytes = 0.0, 0, {}
+        self._started = 0.0
+        self._budget = self._new_budget()
         self._dead, self._timeouts = None, 0
         if self.skip_when_nothing_to_run and nothing_to_run(nb, resources):
             self.log.info("no code answers and only kit-scored items: graded without a kernel")
@@ -139,6 +147,7 @@ class HardenedExecute(Execute):
         env["HOME"] = os.path.join(self._ipc_dir, "home")  # caches stay out of the submission
         env["IPYTHONDIR"] = os.path.join(self._ipc_dir, "ipython")
         env["MPLBACKEND"] = "Agg"
+        env["MALLOC_ARENA_MAX"] = "2"
         env["SOURCING_LAB_GRADING"] = "1"  # notebooks skip building widgets nobody will see
         kwargs["env"] = env
         await super().async_start_new_kernel(**kwargs)
@@ -192,26 +201,34 @@ class HardenedExecute(Execute):
             run_sync(self.km.shutdown_kernel)(now=True)
 
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._cell_bytes.get(cell_index, 0)
-        if (
-            used + size > self.max_cell_output_bytes
-            or self._notebook_bytes + size > self.max_notebook_output_bytes
-        ):
-            if used <= self.max_cell_output_bytes:  # say it once per cell
-                limit = self.max_cell_output_bytes
-                outs.append(
-                    NotebookNode(  # not a stream: it must survive stream merging and LimitOutput
-                        output_type="display_data",
-                        metadata={},
-                        data={"text/plain": TRUNCATED.format(limit=limit)},
-                    )
-                )
-                self._cell_bytes[cell_index] = self.max_cell_output_bytes + 1
-            return None
-        self._cell_bytes[cell_index] = used + size
-        self._notebook_bytes += size
-        return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        kept, marker = self._budget.admit(
+            cell_index, msg["msg_type"], content, self._is_check_cell(cell_index)
+        )
+        result = None
+        if kept is not None:
+            result = super().output(outs, {**msg, "content": kept}, display_id, cell_index)
+        if marker:  # a display, not a stream: it must survive stream merging and LimitOutput
+            outs.append(
+                NotebookNode(output_type="display_data", metadata={}, data={"text/plain": marker})
+            )
+        return result
+
+    def _update_display_id(self, display_id: str, msg: dict) -> None:
+        copies = sum(map(len, self._display_id_map.get(display_id, {}).values()))
+        content = self._budget.admit_update(msg.get("content", {}), copies)
+        super()._update_display_id(display_id, {**msg, "content": content})
+
+    def _is_check_cell(self, cell_index: int) -> bool:
+        meta = self.nb.cells[cell_index].get("metadata", {}).get("nbgrader", {})
+        return bool(meta.get("grade")) and self.nb.cells[cell_index].cell_type == "code"
+
+    def _new_budget(self) -> OutputBudget:
+        return OutputBudget(
+            self.max_cell_output_bytes,
+            self.max_notebook_output_bytes,
+            self.max_check_output_bytes,
+        )
 
     # -- end ----------------------------------------------------------------------------
     async def _async_cleanup_kernel(self) -> None:
