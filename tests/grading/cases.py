@@ -218,7 +218,8 @@ def _huge_outputs(nb):
     return nb
 
 
-FORK_BOMB = (
+FORK_BOMB = (  # one child leaves the process group first, as a kernel escaping a killpg would
+    "import os\nif os.fork() == 0:\n    os.setsid()\n    os.execvp('sleep', ['sleep', '600'])\n"
     "import subprocess\nkids = []\nfor _ in range(300):\n    try:\n"
     "        kids.append(subprocess.Popen(['sleep', '600']))\n    except OSError:\n        break\n"
     "print('started', len(kids))"

@@ -36,6 +36,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
 import course
+from sourcing_lab.grading.cgroup import kill_group
 from sourcing_lab.grading.ledger import find_coursedir
 from sourcing_lab.grading.output_budget import OutputBudget
 from sourcing_lab.keys import KEYS_ROOT
@@ -86,6 +87,7 @@ class HardenedExecute(Execute):
         self._budget = self._new_budget()
         self.isolation_notes: list[str] = []
         self._dead: tuple[str, str] | None = None
+        self._pids_group: str | None = None
         self._timeouts = 0
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
@@ -114,6 +116,7 @@ class HardenedExecute(Execute):
             "hide": self._hidden(),
             "workdir": workdir,
             "status_file": self._status_file,
+            "pids_group": os.path.basename(self._ipc_dir),
         }
         return km
 
@@ -162,7 +165,8 @@ class HardenedExecute(Execute):
                 break
             time.sleep(0.02)
         try:
-            notes = json.loads(Path(self._status_file).read_text(encoding="utf-8"))["notes"]
+            status = json.loads(Path(self._status_file).read_text(encoding="utf-8"))
+            notes, self._pids_group = status["notes"], status.get("cgroup")
         except (OSError, ValueError, KeyError):
             notes = ["sandbox status unknown"]
         self.isolation_notes = notes
@@ -241,6 +245,10 @@ class HardenedExecute(Execute):
             if pgid:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pgid, signal.SIGKILL)
+            left = kill_group(self._pids_group)  # whatever left the group with setsid()
+            if left:
+                self.log.warning("killed %d processes the kernel had started", left)
+            self._pids_group = None
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
 

@@ -4,6 +4,8 @@
 (``os.execvpe``), so the kernel and all it starts inherit it:
 
 - resource caps: address space (memory), CPU seconds, file size, process count;
+- a pids control group of its own (``cgroup``), which caps processes and threads even for
+  root and lets the grader kill everything the kernel started;
 - a fresh network namespace with no interface up (the kernel talks to the grader over IPC
   sockets, so it needs none);
 - a private mount namespace in which the course folder, the answer keys and the gradebook are
@@ -23,6 +25,8 @@ import os
 import resource
 import sys
 import tempfile
+
+from sourcing_lab.grading.cgroup import join_new_group
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -102,10 +106,14 @@ def main(argv: list[str]) -> int:
     split = argv.index("--")
     spec = json.loads(argv[0]) if split else {}
     command = argv[split + 1 :]
-    notes = isolate(spec, _libc()) + apply_limits(spec)
+    group, note = None, None
+    if spec.get("pids_group"):
+        group, note = join_new_group(spec["pids_group"], spec.get("processes") or 256)
+    notes = [note] if note else []
+    notes += isolate(spec, _libc()) + apply_limits(spec)
     if spec.get("status_file"):
         with open(spec["status_file"], "w", encoding="utf-8") as handle:
-            json.dump({"notes": notes}, handle)
+            json.dump({"notes": notes, "cgroup": group}, handle)
     if spec.get("workdir"):
         os.chdir(spec["workdir"])
     env = dict(os.environ, PYTHONSAFEPATH="1")

@@ -1,0 +1,96 @@
+"""A pids control group for one grading kernel.
+
+It caps how many processes and threads the kernel and everything it starts may have at once,
+which ``RLIMIT_NPROC`` cannot do when grading runs as root. It also finds every process the
+kernel started, even one that left the kernel's process group with ``setsid()``, so the grader
+can kill them all when the notebook ends.
+
+cgroup v1 (a ``pids`` hierarchy) and cgroup v2 (a unified hierarchy with the ``pids``
+controller) are both tried. Where neither can be written (no root, a read-only
+``/sys/fs/cgroup``), the kernel runs without the cap and the grader logs why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+CGROUP_FS = Path("/sys/fs/cgroup")
+PREFIX = "sourcing-lab-"
+
+
+def _own_path(controller: str) -> str:
+    """This process's cgroup path in the hierarchy of ``controller`` ("" for cgroup v2)."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return "/"
+    for line in lines:
+        _hid, controllers, path = line.split(":", 2)
+        if controllers.split(",") == [controller] or (controller == "" and controllers == ""):
+            return path
+    return "/"
+
+
+def _candidates() -> list[Path]:
+    """Parent folders in which a kernel's group may be made, the most specific first."""
+    found = []
+    v1 = CGROUP_FS / "pids"
+    if v1.is_dir():
+        found.append(v1 / _own_path("pids").lstrip("/"))
+    for unified in (CGROUP_FS, CGROUP_FS / "unified"):
+        controllers = unified / "cgroup.controllers"
+        if controllers.is_file() and "pids" in controllers.read_text().split():
+            found.append(unified / _own_path("").lstrip("/"))
+    return found
+
+
+def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:
+    """Move this process into a new group ``name`` capped at ``max_pids`` tasks.
+
+    Returns the group's folder, or ``None`` and a note saying why there is no cap."""
+    problems = []
+    for parent in _candidates():
+        group = parent / f"{PREFIX}{name}"
+        try:
+            if (parent / "cgroup.subtree_control").exists():  # v2: let children use pids
+                with contextlib.suppress(OSError):
+                    (parent / "cgroup.subtree_control").write_text("+pids")
+            group.mkdir()
+            (group / "pids.max").write_text(str(max_pids))
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+            return str(group), None
+        except OSError as exc:
+            problems.append(f"{parent}: {exc.strerror or exc}")
+            with contextlib.suppress(OSError):
+                group.rmdir()
+    reason = "; ".join(problems) or "no writable pids cgroup hierarchy"
+    return None, f"no process cap from cgroups ({reason})"
+
+
+def kill_group(group: str | None, wait: float = 2.0) -> int:
+    """SIGKILL every process left in ``group``, then remove it. Returns how many were killed."""
+    if not group or not Path(group).name.startswith(PREFIX):
+        return 0
+    folder = Path(group)
+    killed: set[int] = set()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
+        except OSError:
+            return len(killed)  # already gone
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+        try:
+            folder.rmdir()
+            return len(killed)
+        except OSError:
+            if time.monotonic() > deadline:
+                return len(killed)  # still busy: the processes are dying; the folder is left
+            time.sleep(0.02)
