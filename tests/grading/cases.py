@@ -187,7 +187,13 @@ READ_INSTRUCTOR = (
     "    for path in glob.glob(pattern):\n"
     "        try:\n            found.append((path, open(path, 'rb').read()[:80]))\n"
     "        except OSError as exc:\n            found.append((path, str(exc)))\n"
-    "print('FOUND', found)\nprint('ENV', sorted(os.environ))"
+    "print('FOUND', found)\nprint('ENV', sorted(os.environ))\n"
+    # A kernel running as root could unmount what hides the keys: try, then look again.
+    "import subprocess, pathlib, course\n"
+    "for line in open('/proc/self/mountinfo'):\n"
+    "    subprocess.run(['umount', '-l', line.split()[4]], capture_output=True)\n"
+    "kit = pathlib.Path(course.__file__).resolve().parent.parent / 'autograder' / 'keys'\n"
+    "print('KEYFILES', len(list(kit.glob('*/*.toml'))))"
 )
 WRITE_INSTRUCTOR = (
     "import glob\ntargets = glob.glob('../../../gradebook.db')\n"
@@ -195,7 +201,12 @@ WRITE_INSTRUCTOR = (
     "for path in targets:\n"
     "    try:\n        open(path, 'w').write('overwritten')\n"
     "    except OSError as exc:\n        print(exc)\n"
-    "import os\nos.makedirs('../../zz_victim/a01_provenance', exist_ok=True)"
+    "import os\nos.makedirs('../../zz_victim/a01_provenance', exist_ok=True)\n"
+    # The kit's own code, which every later grading run imports:
+    "import pathlib, course\n"
+    "for folder in (pathlib.Path(course.__file__).parent, pathlib.Path(os.__file__).parent):\n"
+    "    try:\n        (folder / 'planted_by_c32.py').write_text('x = 1')\n"
+    "    except OSError as exc:\n        print(exc)"
 )
 NETWORK = (
     "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +27,15 @@ c.CollectApp.check_owner = False
 
 
 def env_for(home: Path) -> dict[str, str]:
+    """An isolated environment whose temporary folder is the course's own, so a test can
+    check that grading left nothing behind in it."""
     from support import isolated_env
 
-    return isolated_env(home)
+    env = isolated_env(home)
+    env["TMPDIR"] = str(home.parent / "tmp")
+    os.makedirs(env["TMPDIR"], exist_ok=True)
+    os.makedirs(home, exist_ok=True)  # without it IPython makes a temporary .ipython per call
+    return env
 
 
 def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None):

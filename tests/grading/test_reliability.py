@@ -5,8 +5,10 @@ others; the batch never stops."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from cases import (
@@ -49,6 +51,9 @@ from kit import (
     release_notebook,
     result_of,
 )
+
+import course
+from sourcing_lab.grading.cgroup import PREFIX, group_parents
 
 pytestmark = pytest.mark.slow
 ZERO_CODE = {**FULL, "q6_days": 0.0}
@@ -279,6 +284,13 @@ def test_the_batch_never_stopped(graded):
     assert "old metadata format" not in run.stderr
 
 
+def test_grading_left_no_temporary_folders_or_groups(graded):
+    root, _cases, _run = graded
+    assert sorted(p.name for p in (root.parent / "tmp").iterdir()) == []
+    groups = [g for parent in group_parents() for g in parent.glob(f"{PREFIX}*")]
+    assert groups == []
+
+
 def test_no_grading_process_is_left_alive(graded):
     leftovers = subprocess.run(["pgrep", "-f", "sleep 600"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
@@ -299,6 +311,20 @@ def test_student_code_could_not_read_or_write_instructor_files(graded):
     assert (root / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
     other = (root / "autograded" / "c04_perfect" / ASSIGNMENT / "provenance.ipynb").read_text()
     assert "overwritten" not in other
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the lockdown needs a grader running as root")
+def test_a_root_kernel_could_not_undo_its_sandbox(graded):
+    root, _cases, _run = graded
+    text = (
+        root / "autograded" / "c31_reads_instructor_files" / ASSIGNMENT / "provenance.ipynb"
+    ).read_text()
+    assert "KEYFILES 0" in text  # unmounting failed: the keys stayed hidden
+    planted = [
+        Path(course.__file__).parent / "planted_by_c32.py",
+        Path(os.__file__).parent / "planted_by_c32.py",
+    ]
+    assert [p for p in planted if p.exists()] == []
 
 
 def test_network_was_off_and_outputs_were_capped(graded):

@@ -35,7 +35,7 @@ def _own_path(controller: str) -> str:
     return "/"
 
 
-def _candidates() -> list[Path]:
+def group_parents() -> list[Path]:
     """Parent folders in which a kernel's group may be made, the most specific first."""
     found = []
     v1 = CGROUP_FS / "pids"
@@ -53,7 +53,7 @@ def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:
 
     Returns the group's folder, or ``None`` and a note saying why there is no cap."""
     problems = []
-    for parent in _candidates():
+    for parent in group_parents():
         group = parent / f"{PREFIX}{name}"
         try:
             if (parent / "cgroup.subtree_control").exists():  # v2: let children use pids
@@ -69,6 +69,16 @@ def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:
                 group.rmdir()
     reason = "; ".join(problems) or "no writable pids cgroup hierarchy"
     return None, f"no process cap from cgroups ({reason})"
+
+
+def find_group(name: str) -> str | None:
+    """The folder of group ``name`` if it exists (a launcher that died after joining it
+    could not say where it was)."""
+    for parent in group_parents():
+        group = parent / f"{PREFIX}{name}"
+        if group.is_dir():
+            return str(group)
+    return None
 
 
 def kill_group(group: str | None, wait: float = 2.0) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -36,7 +37,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
 import course
-from sourcing_lab.grading.cgroup import kill_group
+from sourcing_lab.grading.cgroup import find_group, kill_group
 from sourcing_lab.grading.ledger import find_coursedir
 from sourcing_lab.grading.output_budget import OutputBudget
 from sourcing_lab.keys import KEYS_ROOT
@@ -88,6 +89,7 @@ class HardenedExecute(Execute):
         self.isolation_notes: list[str] = []
         self._dead: tuple[str, str] | None = None
         self._pids_group: str | None = None
+        self._ipc_dir = ""
         self._timeouts = 0
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
@@ -117,6 +119,7 @@ class HardenedExecute(Execute):
             "workdir": workdir,
             "status_file": self._status_file,
             "pids_group": os.path.basename(self._ipc_dir),
+            "private_dir": self._ipc_dir,
         }
         return km
 
@@ -149,6 +152,8 @@ class HardenedExecute(Execute):
         env = {k: os.environ[k] for k in ENV_ALLOW if k in os.environ}
         env["HOME"] = os.path.join(self._ipc_dir, "home")  # caches stay out of the submission
         env["IPYTHONDIR"] = os.path.join(self._ipc_dir, "ipython")
+        env["TMPDIR"] = os.path.join(self._ipc_dir, "tmp")  # the rest of /tmp is read-only
+        os.makedirs(env["TMPDIR"], exist_ok=True)
         env["MPLBACKEND"] = "Agg"
         env["MALLOC_ARENA_MAX"] = "2"
         env["SOURCING_LAB_GRADING"] = "1"  # notebooks skip building widgets nobody will see
@@ -245,10 +250,11 @@ class HardenedExecute(Execute):
             if pgid:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pgid, signal.SIGKILL)
-            left = kill_group(self._pids_group)  # whatever left the group with setsid()
-            if left:
-                self.log.warning("killed %d processes the kernel had started", left)
-            self._pids_group = None
+            if self._ipc_dir:
+                group = self._pids_group or find_group(os.path.basename(self._ipc_dir))
+                kill_group(group)  # and whatever left the process group with setsid()
+                shutil.rmtree(self._ipc_dir, ignore_errors=True)  # sockets, HOME, temp files
+            self._pids_group, self._ipc_dir = None, ""
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
 

@@ -10,7 +10,9 @@
   sockets, so it needs none);
 - a private mount namespace in which the course folder, the answer keys and the gradebook are
   hidden behind empty folders, and only the submission's own working folder is visible;
-- a safe import path: the working folder is never on ``sys.path`` (``PYTHONSAFEPATH``).
+- a safe import path: the working folder is never on ``sys.path`` (``PYTHONSAFEPATH``);
+- a lockdown (``lockdown``): everything read-only but the kernel's own folders, and no
+  capabilities, so a kernel started as root cannot undo any of the above.
 
 Isolation that the operating system refuses (no root, no user namespaces) is skipped and
 reported in the status file, which the grader logs. Resource caps always apply.
@@ -24,9 +26,14 @@ import json
 import os
 import resource
 import sys
-import tempfile
 
 from sourcing_lab.grading.cgroup import join_new_group
+from sourcing_lab.grading.lockdown import (
+    drop_capabilities,
+    libc_call,
+    make_read_only,
+    move_connection_file,
+)
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -44,11 +51,6 @@ def _libc() -> ctypes.CDLL | None:
     return ctypes.CDLL(name, use_errno=True) if name else None
 
 
-def _call(libc: ctypes.CDLL, name: str, *args: object) -> None:
-    if getattr(libc, name)(*args) != 0:
-        raise OSError(ctypes.get_errno(), f"{name}: {os.strerror(ctypes.get_errno())}")
-
-
 def apply_limits(spec: dict) -> list[str]:
     notes = []
     for name, which in RLIMITS.items():
@@ -61,37 +63,59 @@ def apply_limits(spec: dict) -> list[str]:
     return notes
 
 
-def isolate(spec: dict, libc: ctypes.CDLL | None) -> list[str]:
-    """Network and filesystem isolation; notes for whatever could not be done."""
+def isolate(
+    spec: dict, libc: ctypes.CDLL | None, command: list[str]
+) -> tuple[list[str], list[str]]:
+    """Network and filesystem isolation, then the lockdown. Returns the command to run (its
+    connection file moved into the private folder) and notes for whatever could not be done."""
     if libc is None:
-        return ["no C library found: no network or filesystem isolation"]
+        return command, ["no C library found: no network or filesystem isolation"]
     notes = []
     flags = (CLONE_NEWNET if spec.get("no_network", True) else 0) | CLONE_NEWNS
     try:
-        _call(libc, "unshare", flags)
+        libc_call(libc, "unshare", flags)
     except OSError as exc:
-        return [f"namespaces unavailable ({exc}): grading with network and full file access"]
+        return command, [
+            f"namespaces unavailable ({exc}): grading with network and full file access"
+        ]
+    hide = list(spec.get("hide", []))
+    private = spec.get("private_dir")
+    if private:
+        command, runtime_dir = move_connection_file(command, private)
+        hide += [runtime_dir] if runtime_dir else []
+    workdir = spec.get("workdir", "")
     try:
-        _hide_folders(libc, spec.get("hide", []), spec.get("workdir", ""))
+        _hide_folders(libc, hide, [workdir, private or ""])
     except OSError as exc:
         notes.append(f"could not hide instructor folders ({exc})")
-    return notes
+        return command, notes
+    try:
+        notes += make_read_only([p for p in (workdir, private) if p], libc)
+        drop_capabilities(libc)
+    except OSError as exc:
+        notes.append(f"kernel keeps root's powers ({exc}): it could undo the hiding")
+    return command, notes
 
 
-def _hide_folders(libc: ctypes.CDLL, hide: list[str], workdir: str) -> None:
-    _call(libc, "mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-    keep = None
-    if workdir and any(_inside(workdir, h) for h in hide):
-        keep = tempfile.mkdtemp(prefix="sl-keep-")
-        _call(libc, "mount", workdir.encode(), keep.encode(), None, MS_BIND | MS_REC, None)
-    for folder in hide:
+def _hide_folders(libc: ctypes.CDLL, hide: list[str], keep: list[str]) -> None:
+    """Empty tmpfs (or /dev/null) over each hidden path, deepest first; then the ``keep``
+    folders that were inside one are bound back from handles opened before anything moved."""
+    libc_call(libc, "mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    handles = [
+        (path, os.open(path, os.O_PATH))
+        for path in keep
+        if path and any(_inside(path, h) for h in hide)
+    ]
+    for folder in sorted(hide, key=lambda p: -len(os.path.realpath(p).split("/"))):
         if os.path.isdir(folder):
-            _call(libc, "mount", b"tmpfs", folder.encode(), b"tmpfs", 0, b"size=1m,mode=0755")
+            libc_call(libc, "mount", b"tmpfs", folder.encode(), b"tmpfs", 0, b"size=1m,mode=0755")
         elif os.path.exists(folder):  # a single file such as the gradebook
-            _call(libc, "mount", b"/dev/null", folder.encode(), None, MS_BIND, None)
-    if keep:
-        os.makedirs(workdir, exist_ok=True)
-        _call(libc, "mount", keep.encode(), workdir.encode(), None, MS_BIND | MS_REC, None)
+            libc_call(libc, "mount", b"/dev/null", folder.encode(), None, MS_BIND, None)
+    for path, handle in handles:
+        os.makedirs(path, exist_ok=True)
+        source = f"/proc/self/fd/{handle}".encode()
+        libc_call(libc, "mount", source, path.encode(), None, MS_BIND | MS_REC, None)
+        os.close(handle)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -110,7 +134,8 @@ def main(argv: list[str]) -> int:
     if spec.get("pids_group"):
         group, note = join_new_group(spec["pids_group"], spec.get("processes") or 256)
     notes = [note] if note else []
-    notes += isolate(spec, _libc()) + apply_limits(spec)
+    command, isolation = isolate(spec, _libc(), command)
+    notes += isolation + apply_limits(spec)
     if spec.get("status_file"):
         with open(spec["status_file"], "w", encoding="utf-8") as handle:
             json.dump({"notes": notes, "cgroup": group}, handle)
