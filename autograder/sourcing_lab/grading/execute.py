@@ -107,6 +107,7 @@ class HardenedExecute(Execute):
         km.transport = "ipc"
         self._ipc_dir = tempfile.mkdtemp(prefix="sl-kernel-")
         km.ip = os.path.join(self._ipc_dir, "k")
+        km.connection_file = os.path.join(self._ipc_dir, "connection.json")  # not in TMPDIR
         workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
         self._status_file = os.path.join(self._ipc_dir, "status.json")
         km.sandbox_spec = {

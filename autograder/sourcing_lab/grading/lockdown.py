@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import shutil
 
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 0x1, 0x20, 0x1000, 0x4000
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
@@ -29,20 +28,6 @@ def libc_call(libc: ctypes.CDLL, name: str, *args: object) -> None:
     """Call a libc function that returns 0 on success; raise OSError with errno otherwise."""
     if getattr(libc, name)(*args) != 0:
         raise OSError(ctypes.get_errno(), f"{name}: {os.strerror(ctypes.get_errno())}")
-
-
-def move_connection_file(command: list[str], folder: str) -> tuple[list[str], str | None]:
-    """Copy the kernel's ``-f`` connection file into ``folder`` and point the command at the
-    copy. Returns the command and the folder the original was in (to be hidden: it holds the
-    signing keys of every other kernel the grader runs)."""
-    if "-f" not in command[:-1]:
-        return command, None
-    index = command.index("-f") + 1
-    original = command[index]
-    copy = os.path.join(folder, "connection.json")
-    shutil.copyfile(original, copy)
-    os.chmod(copy, 0o600)
-    return [*command[:index], copy, *command[index + 1 :]], os.path.dirname(original)
 
 
 def make_read_only(writable: list[str], libc: ctypes.CDLL) -> list[str]:

@@ -22,18 +22,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib.util
 import json
 import os
 import resource
 import sys
 
 from sourcing_lab.grading.cgroup import join_new_group
-from sourcing_lab.grading.lockdown import (
-    drop_capabilities,
-    libc_call,
-    make_read_only,
-    move_connection_file,
-)
+from sourcing_lab.grading.lockdown import drop_capabilities, libc_call, make_read_only
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -63,38 +59,37 @@ def apply_limits(spec: dict) -> list[str]:
     return notes
 
 
-def isolate(
-    spec: dict, libc: ctypes.CDLL | None, command: list[str]
-) -> tuple[list[str], list[str]]:
-    """Network and filesystem isolation, then the lockdown. Returns the command to run (its
-    connection file moved into the private folder) and notes for whatever could not be done."""
+def isolate(spec: dict, libc: ctypes.CDLL | None) -> list[str]:
+    """Network and filesystem isolation, then the lockdown; notes for what could not be done."""
     if libc is None:
-        return command, ["no C library found: no network or filesystem isolation"]
+        return ["no C library found: no network or filesystem isolation"]
     notes = []
     flags = (CLONE_NEWNET if spec.get("no_network", True) else 0) | CLONE_NEWNS
     try:
         libc_call(libc, "unshare", flags)
     except OSError as exc:
-        return command, [
-            f"namespaces unavailable ({exc}): grading with network and full file access"
-        ]
+        return [f"namespaces unavailable ({exc}): grading with network and full file access"]
     hide = list(spec.get("hide", []))
     private = spec.get("private_dir")
-    if private:
-        command, runtime_dir = move_connection_file(command, private)
-        hide += [runtime_dir] if runtime_dir else []
+    if private:  # its parent holds every other kernel's private folder and signing key
+        shared = os.path.dirname(os.path.realpath(private))
+        needed = [p for p in _needed_for_reading() if _inside(p, shared)]
+        if needed:
+            notes.append(f"other kernels' folders stay visible: {needed[0]} is in {shared}")
+        else:
+            hide.append(shared)
     workdir = spec.get("workdir", "")
     try:
         _hide_folders(libc, hide, [workdir, private or ""])
     except OSError as exc:
         notes.append(f"could not hide instructor folders ({exc})")
-        return command, notes
+        return notes
     try:
         notes += make_read_only([p for p in (workdir, private) if p], libc)
         drop_capabilities(libc)
     except OSError as exc:
         notes.append(f"kernel keeps root's powers ({exc}): it could undo the hiding")
-    return command, notes
+    return notes
 
 
 def _hide_folders(libc: ctypes.CDLL, hide: list[str], keep: list[str]) -> None:
@@ -118,6 +113,16 @@ def _hide_folders(libc: ctypes.CDLL, hide: list[str], keep: list[str]) -> None:
         os.close(handle)
 
 
+def _needed_for_reading() -> list[str]:
+    """What the kernel reads outside its own folders: Python and the packages it imports."""
+    paths = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
+    for name in ("course", "ipykernel"):
+        found = importlib.util.find_spec(name)
+        if found is not None and found.origin:
+            paths.append(os.path.dirname(found.origin))
+    return list(dict.fromkeys(paths))
+
+
 def _inside(path: str, folder: str) -> bool:
     path, folder = os.path.realpath(path), os.path.realpath(folder)
     return path == folder or path.startswith(folder.rstrip("/") + "/")
@@ -134,8 +139,7 @@ def main(argv: list[str]) -> int:
     if spec.get("pids_group"):
         group, note = join_new_group(spec["pids_group"], spec.get("processes") or 256)
     notes = [note] if note else []
-    command, isolation = isolate(spec, _libc(), command)
-    notes += isolation + apply_limits(spec)
+    notes += isolate(spec, _libc()) + apply_limits(spec)
     if spec.get("status_file"):
         with open(spec["status_file"], "w", encoding="utf-8") as handle:
             json.dump({"notes": notes, "cgroup": group}, handle)
