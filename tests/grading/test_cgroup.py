@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcing_lab.grading.cgroup import join_new_group, kill_group
+from sourcing_lab.grading.cgroup import join_new_group, kill_group, sweep_empty_groups
 
 CHILD = """
 import json, os, subprocess, sys
@@ -67,3 +67,27 @@ def test_a_refused_group_says_why(monkeypatch, tmp_path):
     monkeypatch.setattr(cgroup, "CGROUP_FS", tmp_path / "missing")
     group, note = join_new_group("never", 4)
     assert group is None and "no process cap" in note
+
+
+def test_empty_groups_are_swept_once_old_enough():
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    joined = subprocess.run(  # joins a group and exits, leaving it empty
+        [sys.executable, "-c", JOIN_AND_EXIT, name], capture_output=True, text=True, check=True
+    )
+    group = joined.stdout.strip()
+    if not group:
+        pytest.skip("no writable pids cgroup here")
+    try:
+        sweep_empty_groups(min_age=3600)
+        assert Path(group).exists()  # too young: it might be a group another grader just made
+        sweep_empty_groups(min_age=0)
+        assert not Path(group).exists()
+    finally:
+        kill_group(group)
+
+
+JOIN_AND_EXIT = """
+import sys
+from sourcing_lab.grading.cgroup import join_new_group
+print(join_new_group(sys.argv[1], 4)[0] or "")
+"""

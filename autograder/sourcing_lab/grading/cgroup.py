@@ -81,7 +81,7 @@ def find_group(name: str) -> str | None:
     return None
 
 
-def kill_group(group: str | None, wait: float = 2.0) -> int:
+def kill_group(group: str | None, wait: float = 5.0) -> int:
     """SIGKILL every process left in ``group``, then remove it. Returns how many were killed."""
     if not group or not Path(group).name.startswith(PREFIX):
         return 0
@@ -102,5 +102,25 @@ def kill_group(group: str | None, wait: float = 2.0) -> int:
             return len(killed)
         except OSError:
             if time.monotonic() > deadline:
-                return len(killed)  # still busy: the processes are dying; the folder is left
+                return len(killed)  # still being reaped: sweep_empty_groups removes it later
             time.sleep(0.02)
+
+
+def sweep_empty_groups(min_age: float = 60.0) -> int:
+    """Remove the kit's groups that are empty and older than ``min_age`` seconds: those whose
+    last processes were still being reaped when their notebook ended. A younger empty group may
+    be one that another grader has just made and not yet joined, so it is left alone."""
+    removed = 0
+    now = time.time()
+    for parent in group_parents():
+        for group in parent.glob(f"{PREFIX}*"):
+            try:
+                if (group / "pids.current").read_text().strip() != "0":
+                    continue
+                if now - group.stat().st_mtime < min_age:
+                    continue
+                group.rmdir()
+                removed += 1
+            except OSError:
+                continue
+    return removed

@@ -37,7 +37,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
 import course
-from sourcing_lab.grading.cgroup import find_group, kill_group
+from sourcing_lab.grading.cgroup import find_group, kill_group, sweep_empty_groups
 from sourcing_lab.grading.ledger import find_coursedir
 from sourcing_lab.grading.output_budget import OutputBudget
 from sourcing_lab.keys import KEYS_ROOT
@@ -254,6 +254,7 @@ class HardenedExecute(Execute):
             if self._ipc_dir:
                 group = self._pids_group or find_group(os.path.basename(self._ipc_dir))
                 kill_group(group)  # and whatever left the process group with setsid()
+                sweep_empty_groups()  # groups of earlier notebooks whose reaping was slow
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)  # sockets, HOME, temp files
             self._pids_group, self._ipc_dir = None, ""
 
