@@ -36,10 +36,11 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
-import course
 from sourcing_lab.grading.cgroup import find_group, kill_group, sweep_empty_groups
 from sourcing_lab.grading.ledger import find_coursedir
+from sourcing_lab.grading.lockdown import inside
 from sourcing_lab.grading.output_budget import OutputBudget
+from sourcing_lab.grading.sandbox import needed_for_reading
 from sourcing_lab.keys import KEYS_ROOT
 
 ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
@@ -131,8 +132,7 @@ class HardenedExecute(Execute):
         coursedir = find_coursedir(self)
         if coursedir is not None:
             root = Path(coursedir.root)
-            needed = (Path(sys.prefix), Path(course.__file__).resolve().parent)
-            if any(_inside(p, root) for p in needed):
+            if any(inside(p, root) for p in needed_for_reading()):
                 hidden += [
                     str(root / d)
                     for d in (
@@ -285,11 +285,6 @@ def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
         if cell.cell_type == "code" and not meta:
             return False  # a cell the student added
     return True
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    path, folder = path.resolve(), folder.resolve()
-    return path == folder or folder in path.parents
 
 
 def _error(name: str, value: str) -> NotebookNode:

@@ -35,10 +35,10 @@ def make_read_only(writable: list[str], libc: ctypes.CDLL) -> list[str]:
     Returns notes for mounts that could not be changed."""
     for folder in writable:
         libc_call(libc, "mount", folder.encode(), folder.encode(), None, MS_BIND | MS_REC, None)
-    keep = [os.path.realpath(p) for p in writable] + ["/dev"]
+    keep = [*writable, "/dev"]
     notes = []
     for point, options in _mounts():
-        if _under(point, keep) and point != "/dev/shm":
+        if any(inside(point, folder) for folder in keep) and point != "/dev/shm":
             continue
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY
         flags |= sum(bit for name, bit in _FLAGS.items() if name in options)
@@ -70,5 +70,7 @@ def _mounts() -> list[tuple[str, set[str]]]:
     return found
 
 
-def _under(path: str, folders: list[str]) -> bool:
-    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+def inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
+    """Whether ``path`` is ``folder`` or below it, symlinks resolved."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip("/") + "/")

@@ -29,7 +29,7 @@ import resource
 import sys
 
 from sourcing_lab.grading.cgroup import join_new_group
-from sourcing_lab.grading.lockdown import drop_capabilities, libc_call, make_read_only
+from sourcing_lab.grading.lockdown import drop_capabilities, inside, libc_call, make_read_only
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -73,7 +73,7 @@ def isolate(spec: dict, libc: ctypes.CDLL | None) -> list[str]:
     private = spec.get("private_dir")
     if private:  # its parent holds every other kernel's private folder and signing key
         shared = os.path.dirname(os.path.realpath(private))
-        needed = [p for p in _needed_for_reading() if _inside(p, shared)]
+        needed = [p for p in needed_for_reading() if inside(p, shared)]
         if needed:
             notes.append(f"other kernels' folders stay visible: {needed[0]} is in {shared}")
         else:
@@ -99,7 +99,7 @@ def _hide_folders(libc: ctypes.CDLL, hide: list[str], keep: list[str]) -> None:
     handles = [
         (path, os.open(path, os.O_PATH))
         for path in keep
-        if path and any(_inside(path, h) for h in hide)
+        if path and any(inside(path, h) for h in hide)
     ]
     for folder in sorted(hide, key=lambda p: -len(os.path.realpath(p).split("/"))):
         if os.path.isdir(folder):
@@ -113,7 +113,7 @@ def _hide_folders(libc: ctypes.CDLL, hide: list[str], keep: list[str]) -> None:
         os.close(handle)
 
 
-def _needed_for_reading() -> list[str]:
+def needed_for_reading() -> list[str]:
     """What the kernel reads outside its own folders: Python and the packages it imports."""
     paths = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
     for name in ("course", "ipykernel"):
@@ -121,11 +121,6 @@ def _needed_for_reading() -> list[str]:
         if found is not None and found.origin:
             paths.append(os.path.dirname(found.origin))
     return list(dict.fromkeys(paths))
-
-
-def _inside(path: str, folder: str) -> bool:
-    path, folder = os.path.realpath(path), os.path.realpath(folder)
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def main(argv: list[str]) -> int:
