@@ -62,7 +62,7 @@ def test_computed_keys_agree_with_the_case_data():
     assert a04["q4_weekday"]["expected"] == claimed.strftime("%A")
     start, end = keys.timeline["window"]["start"], keys.timeline["window"]["end"]
     assert a04["q5_days_after"]["expected"] == (posted - start).days
-    assert a04["q6_inside_window"]["expected"] == [start <= d <= end for d in (claimed, posted)]
+    assert a04["q6_inside_window"]["expected"] == [start <= d < end for d in (claimed, posted)]
     named = next(e for e in case.events if e.event_id == "ryder_named_press_secretary")
     assert named.date_start == start == dt.date(2022, 8, 4)
     library = case.library()
@@ -77,3 +77,28 @@ def test_a_bad_question_spec_names_file_question_and_field(tmp_path):
         load_assignment("broken", tmp_path)
     with pytest.raises(QuestionSpecError, match="no such assignment; known: broken"):
         load_assignment("nope", tmp_path)
+
+
+def test_the_click_restraint_premise_is_true_of_the_library_search():
+    """a03 q4 says what the kit's own search does for its query (content review K11)."""
+    from course.casefile.search import search_library
+
+    case = load_case()
+    prompt = load_assignment("a03_claims").question("q4_click_restraint").prompt
+    query = prompt.split("'")[1]
+    results = search_library(case, query)
+    first = case.document(results[0])
+    assert first.kind == "blog" and first.date == "undated"
+    assert "wound down" in first.body
+    assert len(results) > 1, "there must be other results to scan"
+
+
+def test_a_chain_step_label_and_a_claim_label_never_state_a_verdict():
+    """Labels are the kit's own voice: they name what the text claims, not what is true."""
+    case = load_case()
+    labels = [c.label for c in case.claim_records] + list(case.chain.values())
+    for label in labels:
+        lowered = label.casefold()
+        assert not any(word in lowered.split() for word in ("false", "fake", "true", "wrong"))
+    ended = next(c for c in case.claim_records if c.claim_id == "c_kfor_ended")
+    assert "the text claims" in ended.label  # not "When the KFOR mission ended" (X1)
