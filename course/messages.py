@@ -26,6 +26,9 @@ MESSAGES: dict[str, str] = {
     "written_complete": "Answer written ({words} words). Your teacher grades it with the rubric.",
     "no_answer_yet": "No answer recorded yet.",
     "desk_summary": "So far you ran {searches} searches and opened {opened} documents.",
+    "desk_invented_tag": "invented example",
+    "desk_invented_note": "Invented example: this page was made up for the course. It shows a "
+    "kind of page you will meet on the web; its address leads nowhere.",
     "value_missing": "Your answer cell has not produced a value yet. Run it after you write "
     "your code.",
     "value_given": "Your value is recorded.",
