@@ -226,3 +226,12 @@ def test_every_assignment_fits_one_period(assignment):
     result = estimate(assignment)
     for speed in READING_SPEEDS:
         assert 30 <= result.minutes(speed) <= 45, (assignment, speed, result)
+
+
+def test_the_timing_estimate_prints_one_row_per_assignment(capsys):
+    from sourcing_lab.timing import main
+
+    assert main([]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("assignment") and "150 / 200 wpm" in rows[0]
+    assert [r.split()[0] for r in rows[1:]] == ASSIGNMENTS

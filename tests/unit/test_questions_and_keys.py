@@ -42,7 +42,7 @@ def test_claims_asked_about_have_documents_that_settle_them(assignment_id):
     for question in load_assignment(assignment_id).questions.values():
         if question.item_type == "claim_verdicts":
             for claim_id in question.parts:
-                assert keys.claims[claim_id].evidence, f"{claim_id} has no evidence to cite"
+                assert keys.claims[claim_id].settles, f"{claim_id}: no document settles it"
 
 
 def test_timeline_events_have_distinct_exact_dates():
