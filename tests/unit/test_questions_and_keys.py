@@ -102,3 +102,13 @@ def test_a_chain_step_label_and_a_claim_label_never_state_a_verdict():
         assert not any(word in lowered.split() for word in ("false", "fake", "true", "wrong"))
     ended = next(c for c in case.claim_records if c.claim_id == "c_kfor_ended")
     assert "the text claims" in ended.label  # not "When the KFOR mission ended" (X1)
+
+
+def test_option_labels_fit_on_one_line_of_the_widget():
+    """ipywidgets' RadioButtons and Checkbox do not wrap a label: a longer one runs under the
+    next option, which then takes the click (seen in the browser test)."""
+    for assignment_id in ASSIGNMENT_IDS:
+        for question in load_assignment(assignment_id).questions.values():
+            if question.item_type == "choice":
+                for option, label in question.options.items():
+                    assert len(label) <= 92, f"{assignment_id}/{question.question_id}/{option}"
