@@ -26,6 +26,9 @@ MESSAGES: dict[str, str] = {
     "written_complete": "Answer written ({words} words). Your teacher grades it with the rubric.",
     "no_answer_yet": "No answer recorded yet.",
     "desk_summary": "So far you ran {searches} searches and opened {opened} documents.",
+    "desk_invented_tag": "invented example",
+    "desk_invented_note": "Invented example: this page was made up for the course. It shows a "
+    "kind of page you will meet on the web; its address leads nowhere.",
     "value_missing": "Your answer cell has not produced a value yet. Run it after you write "
     "your code.",
     "value_given": "Your value is recorded.",
@@ -45,18 +48,25 @@ MESSAGES: dict[str, str] = {
     "the strongest sources in the library say.",
     "evidence_weak": "'{label}': none of the documents you cite settles this claim. Look for a "
     "primary or well-sourced document.",
-    "evidence_distractor": "'{label}': your evidence includes a weak source. {hint}",
-    "evidence_distractor_generic": "'{label}': one of the documents you cite is weak. Check its "
-    "date, author and where it got its information.",
+    "evidence_partial": "'{label}': your documents bear on this claim, but none of them settles "
+    "it on its own, so they earn half the evidence point. Look for a document that does.",
+    "evidence_distractor": "'{label}': your evidence includes a weak source, and each weak "
+    "source costs half the evidence point. {hint}",
+    "evidence_distractor_generic": "'{label}': one of the documents you cite is weak, and each "
+    "weak source costs half the evidence point. Check its date, author and where it got its "
+    "information.",
     "order_wrong": "{misplaced} of {total} items are out of place. Check the dates of the items "
     "you are least sure of in the library.",
-    "anachronism_wrong": "The item you marked could be true at its date. {hint}",
-    "anachronism_wrong_generic": "The item you marked could be true at its date. Look for a "
-    "person's job title and check when they held it.",
+    "anachronism_wrong": "The item you marked is not an anachronism. {hint}",
+    "anachronism_wrong_generic": "The item you marked is not an anachronism. Look for a detail "
+    "that fits a later date but not the date the text gives.",
     "status_wrong": "'{label}': look again at how far this step holds up. {hint}",
     "choice_wrong": "Not quite. {hint}",
     "choice_wrong_generic": "Not quite. Reread the question and the evidence.",
-    "choice_partly": "Some of your choices are right, some are not.",
+    "choice_partly": "Some of your choices are right, some are not. Each wrong tick takes "
+    "marks away.",
+    "choice_missed": "Every option you ticked is right, but you have not found them all yet.",
+    "choice_none_right": "None of the options you ticked is right.",
     "value_wrong": "Not the expected value yet. {hint}",
     "value_needs_source": "This value is computed from an earlier answer that is still missing. "
     "Answer that question first.",

@@ -26,7 +26,7 @@ VERDICTS: dict[str, str] = {
 }
 
 LINK_STATUSES: dict[str, str] = {
-    "verified": "Verified: another source confirms it",
+    "verified": "Verified: you found it, or a reliable record confirms it",
     "unverified": "Unverified: no trace either way",
     "contradicted": "Contradicted: other sources show it cannot be right",
 }

@@ -64,7 +64,8 @@ def key_for_question(
     if kind == "provenance_chain":
         links = parts or keys.provenance_order
         order = tuple(p for p in keys.provenance_order if p in links)
-        return OrderKey(order), {p: keys.provenance_links[p] for p in links}
+        tied = tuple(g for g in keys.provenance_tied if set(g) <= set(links))
+        return OrderKey(order, tied=tied), {p: keys.provenance_links[p] for p in links}
     if kind in ("choice", "code_value"):
         entry = keys.assignments.get(assignment_id, {}).get(question.question_id)
         if entry is None:
@@ -124,7 +125,7 @@ def reference_value(
         return {p: k.accept[0] for p, k in key.items()}
     if kind == "claim_verdicts":
         return {
-            p: {"verdict": k.verdicts[0], "evidence": list(k.evidence[:1])} for p, k in key.items()
+            p: {"verdict": k.verdicts[0], "evidence": list(k.settles[:1])} for p, k in key.items()
         }
     if kind == "timeline":
         return {"order": list(key.order), "marked": key.marked}

@@ -28,6 +28,7 @@ MISCONCEPTIONS: dict[str, dict[str, Any]] = {
         "q2_tags.s02": "named_on_record",
     },
     "believes_quote": {
+        "q4_chain.quoted_official": "verified",
         "q2_tags.s05b": "named_on_record",
         "q2_tags.s06": "named_on_record",
         "q2_timeline.marked": "c_kfor_ended",
@@ -36,6 +37,7 @@ MISCONCEPTIONS: dict[str, dict[str, Any]] = {
     "no_trace_is_false": {
         "q4_chain.claimed_author": "contradicted",
         "q4_chain.claimed_outlet": "contradicted",
+        "q4_chain.claimed_original": "contradicted",
     },
     "cites_weak_sources": {
         "q2_verdicts.*.evidence": ["blog_balkan_notes"],

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from course.casefile.errors import CaseFileError
 from course.casefile.model import DOCUMENT_KINDS, UNDATED, LibraryDocument
 from course.casefile.tables import ID_PATTERN, parse_date_field
 
 DOCUMENT_FIELDS = ("title", "publisher", "date", "url", "kind", "summary", "facts")
+OPTIONAL_FIELDS = ("invented",)
+# Domains reserved for examples (RFC 2606, RFC 6761): an invented page lives at one of these,
+# so it can never be mistaken for, or lead to, a real site.
+RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 
 
 def read_library(folder: Path) -> dict[str, LibraryDocument]:
@@ -57,6 +63,16 @@ def read_document(path: Path) -> LibraryDocument:
         raise CaseFileError(
             path, "url must start with https:// or http://", row_id=doc_id, field="url"
         )
+    unknown = sorted(set(meta) - set(DOCUMENT_FIELDS) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise CaseFileError(
+            path,
+            f"unknown front-matter field '{unknown[0]}'. "
+            f"Use only: {', '.join(DOCUMENT_FIELDS + OPTIONAL_FIELDS)}",
+            row_id=doc_id,
+            field=unknown[0],
+        )
+    invented = _invented(path, doc_id, meta)
     facts = meta["facts"]
     if not isinstance(facts, list) or not all(isinstance(f, str) and f for f in facts):
         raise CaseFileError(path, "facts must be a list of sentences", row_id=doc_id, field="facts")
@@ -75,4 +91,36 @@ def read_document(path: Path) -> LibraryDocument:
         summary=str(meta["summary"]),
         facts=tuple(facts),
         body=body,
+        invented=invented,
     )
+
+
+def _invented(path: Path, doc_id: str, meta: dict) -> bool:
+    """``invented = true`` marks a page made up for the course; it must live at a reserved
+    example domain, and a page at such a domain must say that it is invented."""
+    invented = meta.get("invented", False)
+    if not isinstance(invented, bool):
+        raise CaseFileError(
+            path, "must be true or false (no quotes)", row_id=doc_id, field="invented"
+        )
+    host = (urlsplit(str(meta["url"])).hostname or "").lower()
+    reserved = host.endswith(RESERVED_SUFFIXES) or any(
+        host == domain or host.endswith("." + domain) for domain in RESERVED_DOMAINS
+    )
+    if reserved and not invented:
+        raise CaseFileError(
+            path,
+            f"the address {host} is a reserved example domain, so the page is made up. "
+            "Add invented = true to the front matter",
+            row_id=doc_id,
+            field="invented",
+        )
+    if invented and not reserved:
+        raise CaseFileError(
+            path,
+            f"an invented page must use a reserved example domain, not {host}. "
+            "Give it an address ending in .example",
+            row_id=doc_id,
+            field="url",
+        )
+    return invented

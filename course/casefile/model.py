@@ -62,6 +62,7 @@ class LibraryDocument:
     summary: str
     facts: tuple[str, ...]
     body: str
+    invented: bool = False  # made up for the course (a reserved .example address), and labelled so
 
     @property
     def date_start(self) -> dt.date | None:
@@ -161,6 +162,7 @@ class Case:
                 "kind": d.kind,
                 "summary": d.summary,
                 "n_facts": len(d.facts),
+                "invented": d.invented,
             }
             for d in self.documents.values()
         ]

@@ -86,16 +86,43 @@ def check_choice(
             text = say("choice_wrong", hint=hint) if hint else say("choice_wrong_generic")
             part = PartResult("choice", WRONG, 0.0, 1.0, text)
         return Result("choice", True, True, (part,), part.score, 1.0)
-    # Multiple: each option is a true/false decision; partial credit per option.
-    right = sum(1 for option in options if (option in chosen) == (option in accept))
-    score = round(right / len(options), 4) if options else 0.0
+    score = right_minus_wrong(chosen, options, accept)
     if score == 1.0:
         part = PartResult("choice", CORRECT, 1.0, 1.0, say("part_right"))
     else:
         hints = [key.hints[o] for o in chosen if o not in accept and o in key.hints]
-        text = say("choice_partly") + (" " + hints[0] if hints else "")
+        text = " ".join([_multiple_feedback(chosen, accept), *hints[:1]])
         part = PartResult("choice", PARTIAL if score else WRONG, score, 1.0, text)
     return Result("choice", True, True, (part,), part.score, 1.0)
+
+
+def right_minus_wrong(chosen: Iterable[str], options: Iterable[str], accept: set[str]) -> float:
+    """The kit's one rule for multiple-select items: right ticks minus wrong ticks, floored at 0.
+
+    Every right option ticked earns 1/(number of right options); every wrong option ticked
+    takes away 1/(number of wrong options). So all the right options and nothing else scores 1,
+    ticking every option scores 0 (never more than ticking only wrong ones), and no score is
+    negative. (The weighting is the one Moodle's multiple-answer questions use.)
+    """
+    options = list(options)
+    picked = set(chosen) & set(options)
+    right_options = [o for o in options if o in accept]
+    wrong_options = [o for o in options if o not in accept]
+    if not right_options:
+        return 0.0
+    gained = len(picked & set(right_options)) / len(right_options)
+    lost = len(picked & set(wrong_options)) / len(wrong_options) if wrong_options else 0.0
+    return round(max(0.0, gained - lost), 4)
+
+
+def _multiple_feedback(chosen: list[str], accept: set[str]) -> str:
+    right = [o for o in chosen if o in accept]
+    wrong = [o for o in chosen if o not in accept]
+    if not right:
+        return say("choice_none_right")
+    if not wrong:
+        return say("choice_missed")
+    return say("choice_partly")
 
 
 def _as_choice_list(answer: str | Iterable[str] | None, multiple: bool) -> list[str]:

@@ -27,8 +27,7 @@ def check_verdicts(
     """Answer: ``{claim_id: {"verdict": id, "evidence": [doc_id, ...]}}``.
 
     Form: each claim needs a verdict and at least one cited document. Scored: per claim, one
-    point for the verdict and one for the evidence (half when a weak source is cited beside a
-    good one, none when no cited document settles the claim).
+    point for the verdict and one for the evidence (see :func:`evidence_score`).
     """
     answer = answer or {}
     parts: list[PartResult] = []
@@ -74,20 +73,39 @@ def _score_claim(
             else say("verdict_wrong_generic", label=label)
         )
         verdict_part = PartResult(verdict_id, WRONG, 0.0, 1.0, text)
-    good = [d for d in evidence if d in key.evidence]
-    weak = [d for d in evidence if d in key.distractors]
     if not evidence:
-        evidence_part = PartResult(evidence_id, MISSING, 0.0, 1.0)
-    elif not good:
-        text = _distractor_text(label, weak, key) if weak else say("evidence_weak", label=label)
-        evidence_part = PartResult(evidence_id, WRONG, 0.0, 1.0, text)
-    elif weak:
-        evidence_part = PartResult(
-            evidence_id, PARTIAL, 0.5, 1.0, _distractor_text(label, weak, key)
-        )
-    else:
-        evidence_part = PartResult(evidence_id, CORRECT, 1.0, 1.0)
-    return [verdict_part, evidence_part]
+        return [verdict_part, PartResult(evidence_id, MISSING, 0.0, 1.0)]
+    score = evidence_score(evidence, key)
+    status = CORRECT if score == 1.0 else PARTIAL if score else WRONG
+    return [
+        verdict_part,
+        PartResult(evidence_id, status, score, 1.0, _evidence_text(label, evidence, key)),
+    ]
+
+
+def evidence_score(evidence: list[str], key: ClaimKey) -> float:
+    """The evidence point for one claim, from the documents cited.
+
+    1 when a cited document settles the claim on its own; 0.5 when the cited documents only
+    support it (each bears on the claim, none settles it alone); 0 otherwise. Each weak
+    document cited takes away 0.5 and the point never goes below 0, so citing everything in
+    sight (the weak documents with the good ones) does not pay.
+    """
+    cited = set(evidence)
+    credit = 1.0 if cited & set(key.settles) else 0.5 if cited & set(key.supports) else 0.0
+    weak = len(cited & set(key.distractors))
+    return max(0.0, credit - 0.5 * weak)
+
+
+def _evidence_text(label: str, evidence: list[str], key: ClaimKey) -> str:
+    weak = [d for d in evidence if d in key.distractors]
+    if weak:
+        return _distractor_text(label, weak, key)
+    if set(evidence) & set(key.settles):
+        return ""
+    if set(evidence) & set(key.supports):
+        return say("evidence_partial", label=label)
+    return say("evidence_weak", label=label)
 
 
 def _distractor_text(label: str, weak: list[str], key: ClaimKey) -> str:

@@ -21,17 +21,30 @@ from course.checks.scoring import scored_result
 from course.messages import say
 
 
-def misplaced_count(given: Sequence[str], truth: Sequence[str]) -> int:
+def misplaced_count(
+    given: Sequence[str], truth: Sequence[str], tied: Sequence[Sequence[str]] = ()
+) -> int:
     """How many items must move to turn ``given`` into ``truth`` (n minus the longest run
-    of items already in the right relative order)."""
-    rank = {item: i for i, item in enumerate(truth)}
+    of items already in the right relative order). Items in one ``tied`` group may come in
+    either order among themselves."""
+    group_of = {item: number for number, group in enumerate(tied) for item in group}
+    rank: dict[str, int] = {}
+    group_rank: dict[int, int] = {}
+    for item in truth:  # tied items share one rank (they stand side by side in ``truth``)
+        group = group_of.get(item)
+        if group is None or group not in group_rank:
+            rank[item] = len(set(rank.values()))
+            if group is not None:
+                group_rank[group] = rank[item]
+        else:
+            rank[item] = group_rank[group]
     ranks = [rank[item] for item in given if item in rank]
-    tails: list[int] = []  # patience sorting: length of the longest increasing subsequence
+    tails: list[int] = []  # patience sorting: the longest non-decreasing subsequence
     for r in ranks:
         lo, hi = 0, len(tails)
         while lo < hi:
             mid = (lo + hi) // 2
-            if tails[mid] < r:
+            if tails[mid] <= r:
                 lo = mid + 1
             else:
                 hi = mid
@@ -48,7 +61,7 @@ def _order_part(order: list[str], items: Mapping[str, str], key: OrderKey | None
     if key is None:
         return PartResult("order", ANSWERED)
     truth = [i for i in key.order if i in items]
-    wrong = misplaced_count(placed, truth)
+    wrong = misplaced_count(placed, truth, key.tied)
     if wrong == 0:
         return PartResult("order", CORRECT, 1.0, 1.0)
     score = round(1 - wrong / max(len(truth) - 1, 1), 4)

@@ -68,19 +68,37 @@ class ChoiceKey:
 
 @dataclass(frozen=True)
 class ClaimKey:
-    """The key for one claim: accepted verdicts, good evidence, and hints for wrong choices."""
+    """The key for one claim: accepted verdicts, the evidence in two tiers, and hints.
+
+    ``settles`` lists documents that settle the claim on their own (the full evidence point);
+    ``supports`` lists documents that bear on it but leave it open alone, such as a mirror or
+    a report that covers only part of the claim (half the point when cited without a document
+    that settles it). Each document in ``distractors`` (weak for this claim) that a learner
+    cites costs half the point.
+    """
 
     verdicts: tuple[str, ...]
-    evidence: tuple[str, ...]
+    settles: tuple[str, ...]
     verdict_hints: dict[str, str] = field(default_factory=dict)
     evidence_hints: dict[str, str] = field(default_factory=dict)
     distractors: tuple[str, ...] = ()
+    supports: tuple[str, ...] = ()
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """Every document worth citing: those that settle the claim, then those that support."""
+        return self.settles + self.supports
 
 
 @dataclass(frozen=True)
 class OrderKey:
-    """The key for an ordering item: ids in their true order, plus an optional marked item."""
+    """The key for an ordering item: ids in one true order, plus an optional marked item.
+
+    ``tied`` lists groups of ids whose order among themselves does not matter (two steps that
+    are one hand-off, or two sources side by side); ``order`` shows one valid order.
+    """
 
     order: tuple[str, ...]
     marked: str = ""
     marked_hints: dict[str, str] = field(default_factory=dict)
+    tied: tuple[tuple[str, ...], ...] = ()

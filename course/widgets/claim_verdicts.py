@@ -7,12 +7,14 @@ from typing import Any
 
 import ipywidgets as w
 
+from course.messages import say
 from course.vocab import VERDICTS
 from course.widgets.base import ItemView, dropdown
 
 
 def document_label(doc: Any) -> str:
-    return f"{doc.publisher}: {doc.title} ({doc.date})"
+    invented = f", {say('desk_invented_tag')}" if doc.invented else ""
+    return f"{doc.publisher}: {doc.title} ({doc.date}{invented})"
 
 
 class ClaimVerdicts(ItemView):

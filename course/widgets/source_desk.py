@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from course.answers import now_iso
 from course.casefile.search import search_library
+from course.messages import say
 from course.widgets.base import ItemView
 
 MAX_EVENTS = 2_000
@@ -58,7 +59,11 @@ class SourceDesk(ItemView):
         found = search_library(self.lab.case, query)
         docs = self.lab.case.documents
         self.results.options = [
-            (f"{docs[d].title} — {docs[d].publisher}, {docs[d].date} [{docs[d].kind}]", d)
+            (
+                f"{docs[d].title} — {docs[d].publisher}, {docs[d].date} [{docs[d].kind}]"
+                + (f" [{say('desk_invented_tag')}]" if docs[d].invented else ""),
+                d,
+            )
             for d in found
         ]
         self.results.value = None
@@ -89,7 +94,8 @@ class SourceDesk(ItemView):
             f"<p><b>Publisher:</b> {html.escape(doc.publisher)} · <b>Date:</b> "
             f"{html.escape(doc.date)} · <b>Kind:</b> {html.escape(doc.kind)}<br>"
             f"<b>Address:</b> <code>{html.escape(doc.url)}</code></p>"
-            f"{paragraphs}</article>"
+            + (f"<p><b>{html.escape(say('desk_invented_note'))}</b></p>" if doc.invented else "")
+            + f"{paragraphs}</article>"
         )
         self._log({"action": "open", "doc_id": doc_id})
 

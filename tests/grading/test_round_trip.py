@@ -38,14 +38,28 @@ PARTIAL = {
         "q2_posted_where": "defense_daily_site",
         "q3_footer": "forum_heading",
         "q4_chain": {
-            "order": ["forum_post", "claimed_outlet", "claimed_author", "claimed_original"],
+            "order": [
+                "forum_post",
+                "claimed_author",
+                "claimed_outlet",
+                "quoted_official",
+                "claimed_original",
+            ],
             "status": {
                 "forum_post": "verified",
                 "claimed_outlet": "verified",
                 "claimed_author": "unverified",
                 "claimed_original": "verified",
+                "quoted_official": "verified",
             },
         },
+        "q5_checkable": [
+            "original_link",
+            "author_page",
+            "archived_copy",
+            "weekday",
+            "many_reposts",
+        ],
     },
     "a02_attribution": {
         "q2_tags": {

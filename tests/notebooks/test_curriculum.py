@@ -175,3 +175,63 @@ def test_instructor_notes_exist_and_cover_every_item():
             if question.item_type != "source_desk":
                 assert qid in notes, f"{assignment} notes do not mention {qid}"
         assert re.search(r"[Cc]ommon wrong answers|[Mm]isconceptions", notes)
+
+
+def _cells(assignment):
+    return {c.id: c for c in nbformat.read(SOLUTIONS[assignment], as_version=4).cells}
+
+
+def test_every_multiple_select_item_states_its_scoring_rule_to_students():
+    """The rule (right minus wrong, floored at zero) is in the instructions above the item."""
+    for assignment in ASSIGNMENTS:
+        cells = list(nbformat.read(EXERCISES[assignment], as_version=4).cells)
+        for qid, question in load_assignment(assignment).questions.items():
+            if not question.multiple:
+                continue
+            index = next(i for i, c in enumerate(cells) if c.id == f"{qid}_widget")
+            above = next(c for c in reversed(cells[:index]) if c.cell_type == "markdown")
+            text = " ".join(c.source for c in cells[:index] if c.cell_type == "markdown")
+            assert "right minus wrong" in text and "Ticking every option earns nothing" in text
+            assert "scored" in above.source or "scored" in text, (assignment, qid)
+
+
+def test_every_notebook_offers_the_glossary_and_the_toolbox():
+    for assignment in ASSIGNMENTS:
+        cells = _cells(assignment)
+        assert "from course.glossary import glossary, methods" in cells["setup"].source
+        assert "glossary(" in cells["intro"].source, assignment
+    assert _cells("a01_provenance")["toolbox"].source == "methods()"
+
+
+def test_sift_moves_are_named_as_sift_names_them_and_cor_questions_listed_together():
+    text = {a: "\n".join(c.source for c in _cells(a).values()) for a in ASSIGNMENTS}
+    for move in (
+        "Stop",
+        "Investigate the source",
+        "Find better coverage",
+        "Trace claims, quotes and media to the original context",
+    ):
+        assert any(move in t for t in text.values()), move
+    assert all("Stop" in _cells(a)["read_text"].source for a in ASSIGNMENTS)
+    questions = "*Who is behind the information? What is the evidence? What do other sources say?*"
+    assert questions in _cells("a01_provenance")["toolbox_intro"].source
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignment_fits_one_period(assignment):
+    """Reading at 150 and at 200 words a minute plus the stated item times: 30 to 45 minutes
+    (the content review's method, §3.3; the assumptions are in sourcing_lab.timing)."""
+    from sourcing_lab.timing import READING_SPEEDS, estimate
+
+    result = estimate(assignment)
+    for speed in READING_SPEEDS:
+        assert 30 <= result.minutes(speed) <= 45, (assignment, speed, result)
+
+
+def test_the_timing_estimate_prints_one_row_per_assignment(capsys):
+    from sourcing_lab.timing import main
+
+    assert main([]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("assignment") and "150 / 200 wpm" in rows[0]
+    assert [r.split()[0] for r in rows[1:]] == ASSIGNMENTS

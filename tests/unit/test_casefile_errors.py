@@ -92,6 +92,28 @@ def test_library_document_with_unknown_kind(case_copy):
     assert err.field == "kind" and "Use one of" in str(err)
 
 
+def test_an_invented_page_must_say_so_and_only_invented_pages_may_use_example_domains(case_copy):
+    blog = case_copy / "library" / "blog_balkan_notes.md"
+    _edit(blog, "invented = true\n", "")
+    err = _error(case_copy)
+    assert err.path == blog and err.field == "invented"
+    assert "reserved example domain" in str(err) and "Add invented = true" in str(err)
+    _edit(blog, 'kind = "blog"\n', 'kind = "blog"\ninvented = "yes"\n')
+    assert "must be true or false" in str(_error(case_copy))
+    real = case_copy / "library" / "nato_kfor_topic.md"
+    _edit(blog, 'invented = "yes"', "invented = true")
+    _edit(real, 'kind = "official"\n', 'kind = "official"\ninvented = true\n')
+    err = _error(case_copy)
+    assert err.path == real and err.field == "url" and "ending in .example" in str(err)
+
+
+def test_library_document_with_an_unknown_field(case_copy):
+    doc = case_copy / "library" / "nato_kfor_topic.md"
+    _edit(doc, 'kind = "official"\n', 'kind = "official"\nreliable = true\n')
+    err = _error(case_copy)
+    assert err.field == "reliable" and "Use only: title" in str(err)
+
+
 def test_library_document_without_front_matter(case_copy):
     doc = case_copy / "library" / "stray_note.md"
     doc.write_text("Just some text.\n", encoding="utf-8")
@@ -130,7 +152,7 @@ def test_an_edited_case_is_reloaded_not_served_from_cache(case_copy):
     first = load_case(case_copy)
     _edit(
         case_copy / "claims.csv",
-        "The first technical support",
+        "'The first instance of technical support' since 2015",
         "Technical support for the first time",
     )
     second = load_case(case_copy)

@@ -76,9 +76,10 @@ CLAIM_KEY = {
         ("nato",),
         {"accurate": "Look for KFOR after 2015."},
         {"blog": "The blog just repeats the article."},
-        ("blog",),
+        ("blog", "copy"),
+        supports=("photo_2015",),
     ),
-    "c2": ClaimKey(("false",), ("mnna",), distractors=("blog",)),
+    "c2": ClaimKey(("false",), ("mnna",), distractors=("blog",), supports=("mirror",)),
 }
 
 
@@ -117,14 +118,36 @@ def test_verdicts_form_check_names_what_is_missing():
             1,
             ["wrong", "wrong", "correct", "wrong"],
         ),
+        (
+            {
+                "c1": {"verdict": "false", "evidence": ["photo_2015"]},
+                "c2": {"verdict": "false", "evidence": ["mirror", "mnna"]},
+            },
+            3.5,
+            ["correct", "partial", "correct", "correct"],
+        ),
+        (
+            {
+                "c1": {"verdict": "false", "evidence": ["nato", "photo_2015", "blog", "copy"]},
+                "c2": {"verdict": "false", "evidence": ["mirror"]},
+            },
+            2.5,
+            ["correct", "wrong", "correct", "partial"],
+        ),
         ({}, 0, ["missing"] * 4),
     ],
-    ids=["right", "weak-beside-good", "wrong-and-weak", "blank"],
+    ids=["right", "weak-beside-good", "wrong-and-weak", "supports-only", "two-weak", "blank"],
 )
 def test_verdicts_scored(answer, score, statuses):
     result = check_verdicts(answer, CLAIMS, CLAIM_KEY)
     assert result.max_score == 4 and result.score == score
     assert [p.status for p in result.parts] == statuses
+
+
+def test_evidence_that_only_supports_says_so_without_naming_a_document():
+    answer = {"c1": {"verdict": "false", "evidence": ["photo_2015"]}}
+    text = " ".join(check_verdicts(answer, CLAIMS, CLAIM_KEY).messages)
+    assert "none of them settles it on its own" in text and "nato" not in text
 
 
 def test_verdict_hints_explain_without_revealing():
@@ -145,6 +168,21 @@ def test_verdict_hints_explain_without_revealing():
 )
 def test_misplaced_count(given, truth, expected):
     assert misplaced_count(given, truth) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (["a", "c", "b", "e", "d"], 0),  # tied steps in either order
+        (["a", "b", "c", "d", "e"], 0),
+        (["b", "a", "c", "d", "e"], 1),
+        (["d", "a", "b", "c", "e"], 1),
+        (["e", "d", "c", "b", "a"], 3),
+    ],
+)
+def test_misplaced_count_with_tied_groups(given, expected):
+    tied = (("b", "c"), ("d", "e"))
+    assert misplaced_count(given, ["a", "b", "c", "d", "e"], tied) == expected
 
 
 EVENTS = {"e1": "First", "e2": "Second", "e3": "Third"}
@@ -207,8 +245,10 @@ def test_chain_scored_and_form():
         ("x", False, 1),
         ("y", False, 0),
         (["x", "z"], True, 1),
-        (["x"], True, 2 / 3),
-        (["y"], True, 0),
+        (["x"], True, 1 / 2),
+        (["x", "z", "y"], True, 0),  # every option ticked: right minus wrong is 1 - 1
+        (["x", "y"], True, 0),
+        (["y"], True, 0),  # only wrong ones: floored at zero, never negative
         ([], True, 0),
         (None, False, 0),
     ],
@@ -217,6 +257,27 @@ def test_choice(answer, multiple, score):
     key = ChoiceKey(("x", "z") if multiple else ("x",), {"y": "Think again about y."})
     result = check_choice(answer, ["x", "y", "z"], key, multiple=multiple)
     assert result.score == pytest.approx(score, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "score", "says"),
+    [
+        (["a", "b", "c"], 1.0, "Right."),
+        (["a", "b"], 2 / 3, "you have not found them all"),
+        (["a", "d"], 1 / 3 - 1 / 3, "Some of your choices are right"),
+        (["a", "b", "c", "d"], 1 - 1 / 3, "Each wrong tick takes marks away"),
+        (["a", "b", "c", "d", "e", "f"], 0.0, "Some of your choices are right"),
+        (["d", "e"], 0.0, "None of the options you ticked is right."),
+    ],
+)
+def test_multiple_choice_is_right_minus_wrong_floored_at_zero(chosen, score, says):
+    options = ["a", "b", "c", "d", "e", "f"]
+    key = ChoiceKey(("a", "b", "c"), {"d": "Look again at d."})
+    result = check_choice(chosen, options, key, multiple=True)
+    assert result.score == pytest.approx(score, abs=1e-3)
+    assert says in result.messages[0]
+    if "d" in chosen:
+        assert "Look again at d." in result.messages[0]
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,89 @@ def test_a_broken_key_file_names_file_item_and_field(tmp_path, monkeypatch):
     path.write_text(text.replace('accept = ["anonymous"]', 'accept = ["rumour"]', 1))
     with pytest.raises(KeyFileError, match="'rumour' is unknown; choose from"):
         load_keys()
+
+
+@pytest.fixture
+def key_copy(tmp_path, monkeypatch):
+    """A writable copy of the kit's keys, loaded in place of the real ones."""
+    import shutil
+
+    import sourcing_lab.keys as keys_module
+
+    root = tmp_path / "keys"
+    shutil.copytree(KEYS_ROOT, root)
+    monkeypatch.setattr(keys_module, "KEYS_ROOT", root)
+    return root / "kosovo_ksf"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "fix"),
+    [
+        (
+            'settles = ["mnna_regulation", "pfp_recognition_2022"]',
+            'evidence = ["mnna_regulation", "pfp_recognition_2022"]',
+            "evidence",
+            "Move each document that settles the claim on its own to settles",
+        ),
+        (
+            'settles = ["mnna_regulation", "pfp_recognition_2022"]\n'
+            'supports = ["mnna_list_mirror"]',
+            'settles = ["mnna_regulation", "mnna_list_mirror"]\nsupports = []',
+            "settles",
+            "'mnna_list_mirror' (mirror, trace role context) cannot settle a claim on its own",
+        ),
+        (
+            'supports = ["mnna_list_mirror"]',
+            'supports = ["mnna_list_mirror", "mnna_regulation"]',
+            "settles",
+            "'mnna_regulation' is listed in two tiers; keep it in one",
+        ),
+        (
+            'supports = ["mnna_list_mirror"]',
+            'supports = ["mnna_list_mirror", "blog_balkan_notes"]',
+            "supports",
+            "'blog_balkan_notes' is a distractor in library_trace.toml",
+        ),
+        (
+            'supports = ["mnna_list_mirror"]',
+            'supports = ["mnna_list_mirror"]\nreliable = true',
+            "reliable",
+            "unknown field; use only: factcheck, verdicts, settles",
+        ),
+    ],
+    ids=["old-evidence-field", "mirror-settles", "two-tiers", "distractor-supports", "unknown"],
+)
+def test_a_broken_evidence_tier_names_file_claim_field_and_fix(key_copy, old, new, field, fix):
+    _replace(key_copy / "claims.toml", old, new)
+    with pytest.raises(KeyFileError) as info:
+        load_keys()
+    message = str(info.value)
+    assert "claims.toml" in message and "item 'c_major_ally'" in message
+    assert f"field '{field}'" in message and fix in message
+
+
+def test_an_evidence_hint_for_a_document_that_is_not_weak_is_refused(key_copy):
+    _replace(
+        key_copy / "claims.toml",
+        "[c_major_ally.evidence_hints]\n",
+        '[c_major_ally.evidence_hints]\nmnna_regulation = "Look again."\n',
+    )
+    with pytest.raises(KeyFileError, match="'mnna_regulation', which is not weak for this claim"):
+        load_keys()
+
+
+def test_a_chain_order_must_list_every_step_once_with_groups_allowed(key_copy):
+    path = key_copy / "provenance.toml"
+    _replace(path, '["claimed_original", "quoted_official"]', '"claimed_original"')
+    with pytest.raises(KeyFileError) as info:
+        load_keys()
+    assert "item 'order'" in str(info.value) and "each chain step once" in str(info.value)
+    _replace(path, '"claimed_original"]', '["claimed_original", 3]]')
+    with pytest.raises(KeyFileError, match="is not a step id or a list of step ids"):
+        load_keys()

@@ -119,6 +119,22 @@ def test_source_desk_logs_searches_and_opened_documents(tmp_path, frontend):
     assert all(e["at"].endswith("Z") for e in log)
 
 
+def test_the_desk_and_the_evidence_list_mark_the_invented_examples(tmp_path, frontend):
+    lab = Lab("a03_claims", folder=tmp_path)
+    desk = lab.show("q1_desk")
+    desk.search("Kosovo Force 2015")
+    labels = {doc: text for text, doc in desk.results.options}
+    assert labels["blog_balkan_notes"].endswith("[invented example]")
+    assert "invented" not in labels["bondsteel_toa_2015"]
+    desk.open("defense_daily_lookalike")
+    assert "Invented example: this page was made up" in html.unescape(desk.reader.value)
+    desk.open("nato_kfor_topic")
+    assert "Invented example" not in desk.reader.value
+    verdicts = lab.show("q2_verdicts")
+    options = {doc: text for text, doc in verdicts.evidence["c_kfor_ended"].options}
+    assert options["defense_daily_lookalike"].endswith("(undated, invented example)")
+
+
 def test_choice_and_written_answers(tmp_path, frontend):
     lab = Lab("a05_verdict", folder=tmp_path)
     choice = lab.show("q1_loaded")
