@@ -9,7 +9,7 @@
 //   written when an answer given on this page comes back from Python and again just before
 //   every save, so the saved .ipynb holds the answers even when the outputs are stale. After an
 //   answer given here comes back, it saves the notebook (again, if a save started before the
-//   answer came back). File > Download waits for that save.
+//   answer came back). File > Download waits for that save. Saves never overlap.
 // - In a text box inside an item, Escape leaves the box and Ctrl+S saves. A written answer is
 //   sent to Python when typing pauses, when the box loses focus and before every save.
 // It reaches the notebook through ipywidgets' widget manager (`widget_manager.context`, in
@@ -29,7 +29,14 @@ const shared = (globalThis.__sourcingLab ??= {
   links: new WeakMap(), // document context -> NotebookLink
   views: new WeakMap(), // status element -> StatusView
   typing: new Map(), // textarea -> timer of its pending "change"
-  stats: { saves: 0, savesBeforeAnswer: 0, savedAgain: 0, refused: 0, downloads: 0 },
+  stats: {
+    saves: 0,
+    savesBeforeAnswer: 0,
+    queued: 0,
+    refused: 0,
+    downloads: 0,
+    downloadsThatWaited: 0,
+  },
   listening: false,
 });
 
@@ -47,14 +54,14 @@ class NotebookLink {
     this.context = context;
     this.records = new Map(); // "<assignment>/<question>" -> newest record seen on this page
     this.changed = new Map(); // same key -> when it was changed on this page, not yet back
-    this.saving = false;
-    this.again = false;
-    context.saveState.connect((_sender, state) => this.onSaveState(state));
+    this.busy = queueSaves(context);
+    context.saveState.connect((_sender, state) => state === "started" && this.saving());
     // After File > Reload from Disk (or Revert) the loaded file may lack newer answers.
     context.fileChanged.connect(() => this.write() && this.save());
     const download = context.download.bind(context);
     context.download = async () => {
       shared.stats.downloads += 1;
+      if (this.waiting() || this.busy()) shared.stats.downloadsThatWaited += 1;
       await this.settle();
       return download();
     };
@@ -99,36 +106,51 @@ class NotebookLink {
   }
 
   save() {
-    if (this.saving) {
-      this.again = true;
-      return;
-    }
     this.context.save().catch(() => {});
   }
 
-  onSaveState(state) {
-    if (state === "started") {
-      this.saving = true;
-      shared.stats.saves += 1;
-      sendTyping();
-      if (this.waiting()) shared.stats.savesBeforeAnswer += 1;
-      this.write();
-      return;
-    }
-    this.saving = false;
-    if (this.again) {
-      this.again = false;
-      shared.stats.savedAgain += 1;
-      this.save();
-    }
+  saving() {
+    // Runs as the save starts, before JupyterLab reads the notebook out.
+    shared.stats.saves += 1;
+    sendTyping();
+    if (this.waiting()) shared.stats.savesBeforeAnswer += 1;
+    this.write();
   }
 
   async settle() {
     sendTyping();
     const until = Date.now() + RECENT_MS;
-    while ((this.waiting() || this.saving || this.again) && Date.now() < until) await sleep(50);
+    while ((this.waiting() || this.busy()) && Date.now() < until) await sleep(50);
     if (this.write() || this.context.model.dirty) await this.context.save().catch(() => {});
   }
+}
+
+// One save at a time: a save asked for while another runs (Ctrl+S, autosave, the page's own)
+// waits for it. JupyterLab 4.6 compares the file's hash before it writes, so two saves that
+// overlap make the second one report "File Changed" although nobody else wrote the file.
+function queueSaves(context) {
+  const save = context.save.bind(context);
+  let running = null;
+  let next = null;
+  context.save = () => {
+    if (!running) {
+      running = save().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    if (!next) {
+      shared.stats.queued += 1;
+      next = running
+        .catch(() => {})
+        .then(() => {
+          next = null;
+          return context.save();
+        });
+    }
+    return next;
+  };
+  return () => running !== null || next !== null;
 }
 
 function linkFor(model) {
@@ -273,11 +295,22 @@ function textKeys(event, view) {
   return false;
 }
 
-function refusable(event) {
-  if (!event.target.closest?.(CONTROL)) return false;
-  if (event.type !== "keydown") return true;
-  const harmless = ["Tab", "Escape", "Shift", "Control", "Alt", "Meta"].includes(event.key);
-  return !harmless && !isSave(event);
+// With no link to Python, a change is refused. A text box may still take the focus (so keys
+// typed next go to it and are refused there, never to the notebook's command mode); another
+// control refused on mousedown gets the focus itself, for the same reason.
+function refuse(event, view) {
+  const control = event.target.closest?.(CONTROL);
+  if (!control) return;
+  if (event.type === "keydown") {
+    const harmless = ["Tab", "Escape", "Shift", "Control", "Alt", "Meta"].includes(event.key);
+    if (harmless || isSave(event)) return;
+  } else if (isTextBox(control) && ["mousedown", "click"].includes(event.type)) {
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  if (event.type === "mousedown") (control.closest("select") || control).focus();
+  view.refuse();
 }
 
 function onEvent(event) {
@@ -285,11 +318,7 @@ function onEvent(event) {
   if (!view) return;
   if (event.type === "keydown" && isTextBox(event.target) && textKeys(event, view)) return;
   if (view.ended) {
-    if (refusable(event)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      view.refuse();
-    }
+    refuse(event, view);
     return;
   }
   const target = event.target;
