@@ -67,9 +67,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # -- what the student does -----------------------------------------------------------------
-def fresh_copy(server: Any, name: str) -> tuple[Path, str]:
-    """A fresh copy of the a02 exercise in its own folder (its own answers/)."""
+def started(page: Any, server: Any, name: str) -> tuple[Path, str]:
+    """A fresh copy of the a02 exercise in its own folder (its own answers/), opened in
+    ``page`` and run from the top: (its path on disk, its path in JupyterLab)."""
     shutil.copytree(REPO / "exercises" / A02, server.root / name)
+    open_notebook(page, server, f"{name}/{NAME}")
+    run_all(page)
     return server.root / name / NAME, f"{name}/{NAME}"
 
 
@@ -166,12 +169,22 @@ def graded_as_shown(
     return not problems, "; ".join(problems)
 
 
-def outcome(report: Any, scenario: str, *, held: bool, told: str, page: Any, **more: Any) -> None:
-    line = {"scenario": scenario, "held": held, "told": told, **page_stats(page), **more}
+def outcome(report: Any, scenario: str, *, held: bool, page: Any, **more: Any) -> None:
+    line = {"scenario": scenario, "held": held, **page_stats(page), **more}
     OUTCOMES.parent.mkdir(parents=True, exist_ok=True)
     with OUTCOMES.open("a", encoding="utf-8") as out:
         out.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), **line}) + "\n")
     report.notes.append(f"survival {scenario}: " + ", ".join(f"{k}={v}" for k, v in line.items()))
+
+
+def graded_alone_as_shown(
+    course: Path, report: Any, page: Any, scenario: str, notebook: Path | bytes, **more: Any
+) -> None:
+    """The path's last step: grade the .ipynb alone, note the outcome, assert it held."""
+    student = "s" + scenario.split()[0]
+    held, why = graded_as_shown(course, student, notebook, on_screen(page))
+    outcome(report, scenario, held=held, page=page, **more)
+    assert held, why
 
 
 def newest_in_file(path: Path | bytes, qid: str) -> Any:
@@ -187,10 +200,8 @@ def newest_in_file(path: Path | bytes, qid: str) -> Any:
 
 # -- 1 ---------------------------------------------------------------------------------------
 def test_1_reload_the_page_without_running_the_cells(page, lab_server, course, report):
-    path, notebook = fresh_copy(lab_server, "s1_reload")
+    path, _notebook = started(page, lab_server, "s1_reload")
     folder = path.parent
-    open_notebook(page, lab_server, notebook)
-    run_all(page)
     pick_rule(page, "not_enough")
     wait_until(lambda: disk_answer(folder, "q4_anonymous_rule") == "not_enough", what="q4")
     save(page)
@@ -209,11 +220,8 @@ def test_1_reload_the_page_without_running_the_cells(page, lab_server, course, r
     assert notebook_records(path)["q4_anonymous_rule"] == "not_enough"
     # ... but the notebook's metadata, kept by the page, holds the answers on screen.
     assert metadata_records(path)["q4_anonymous_rule"] == "named"
-    shown = on_screen(page)
-    assert shown == {"q3_hedges": ["sources_say"], "q4_anonymous_rule": "named"}
-    held, why = graded_as_shown(course, "s1_reload", path, shown)
-    outcome(report, "1 reload", held=held, told=told, page=page)
-    assert held, why
+    assert on_screen(page) == {"q3_hedges": ["sources_say"], "q4_anonymous_rule": "named"}
+    graded_alone_as_shown(course, report, page, "1 reload", path, told=told)
 
     # Running the cell again brings the answer line up to date, and the notice goes.
     rerun_cell(page, 'lab.show("q4_anonymous_rule")')
@@ -226,11 +234,9 @@ def test_1_reload_the_page_without_running_the_cells(page, lab_server, course, r
 
 # -- 2 ---------------------------------------------------------------------------------------
 def test_2_close_the_tab_and_open_the_notebook_again(page, lab_server, course, report):
-    path, notebook = fresh_copy(lab_server, "s2_reopen")
-    folder = path.parent
     first = page.context.new_page()
-    open_notebook(first, lab_server, notebook)
-    run_all(first)
+    path, notebook = started(first, lab_server, "s2_reopen")
+    folder = path.parent
     pick_rule(first, "not_enough")
     tag(first, 1, "named_unverifiable")
     wait_until(lambda: disk_answer(folder, "q2_tags") == {"s01": "named_unverifiable"}, what="q2")
@@ -247,19 +253,14 @@ def test_2_close_the_tab_and_open_the_notebook_again(page, lab_server, course, r
     wait_until(lambda: disk_answer(folder, "q2_tags") == wanted, what="q2 after reopening")
     save(page)
     settle(page)
-    shown = on_screen(page)
-    assert shown == {"q2_tags": wanted, "q4_anonymous_rule": "fine_insiders"}
-    held, why = graded_as_shown(course, "s2_reopen", path, shown)
-    outcome(report, "2 close and reopen", held=held, told=told, page=page)
-    assert held, why
+    assert on_screen(page) == {"q2_tags": wanted, "q4_anonymous_rule": "fine_insiders"}
+    graded_alone_as_shown(course, report, page, "2 close and reopen", path, told=told)
 
 
 # -- 3 ---------------------------------------------------------------------------------------
 def test_3_restart_the_kernel_and_try_to_answer_without_running(page, lab_server, course, report):
-    path, notebook = fresh_copy(lab_server, "s3_restart")
+    path, _notebook = started(page, lab_server, "s3_restart")
     folder = path.parent
-    open_notebook(page, lab_server, notebook)
-    run_all(page)
     pick_rule(page, "not_enough")
     box = write(page, "The writer is not checkable.")
     page.keyboard.press("Escape")
@@ -285,14 +286,11 @@ def test_3_restart_the_kernel_and_try_to_answer_without_running(page, lab_server
     assert disk_answer(folder, "q4_anonymous_rule") == "not_enough"
     save(page)
     settle(page)
-    shown = on_screen(page)
-    assert shown == {
+    assert on_screen(page) == {
         "q4_anonymous_rule": "not_enough",
         "q7_written": "The writer is not checkable.",
     }
-    held, why = graded_as_shown(course, "s3_restart", path, shown)
-    outcome(report, "3 restart, no re-run", held=held, told=told, page=page)
-    assert held, why
+    graded_alone_as_shown(course, report, page, "3 restart, no re-run", path, told=told)
 
     # Doing what the notice says brings the answers back, and answering works again.
     run_all(page)
@@ -305,11 +303,9 @@ def test_3_restart_the_kernel_and_try_to_answer_without_running(page, lab_server
 
 # -- 4 ---------------------------------------------------------------------------------------
 def test_4_one_notebook_in_two_tabs(page, lab_server, course, report):
-    path, notebook = fresh_copy(lab_server, "s4_two_tabs")
-    folder = path.parent
     tab_a = page
-    open_notebook(tab_a, lab_server, notebook)
-    run_all(tab_a)
+    path, notebook = started(tab_a, lab_server, "s4_two_tabs")
+    folder = path.parent
     pick_rule(tab_a, "not_enough")
     wait_until(lambda: disk_answer(folder, "q4_anonymous_rule") == "not_enough", what="q4 in A")
     settle(tab_a)
@@ -339,16 +335,15 @@ def test_4_one_notebook_in_two_tabs(page, lab_server, course, report):
     settle(tab_b)
 
     wait_until(lambda: on_screen(tab_a) == on_screen(tab_b), what="both tabs to agree")
-    shown = on_screen(tab_b)
-    assert shown == {
+    assert on_screen(tab_b) == {
         "q2_tags": {"s01": "none"},
         "q3_hedges": ["sources_say"],
         "q4_anonymous_rule": "named",
         "q7_written": "Written in the second tab.",
     }
-    held, why = graded_as_shown(course, "s4_two_tabs", path, shown)
-    outcome(report, "4 two tabs", held=held, told=told, page=tab_b, file_changed=dialogs)
-    assert held, why
+    graded_alone_as_shown(
+        course, report, tab_b, "4 two tabs", path, told=told, file_changed=dialogs
+    )
     tab_b.close()
 
 
@@ -367,9 +362,7 @@ def test_5_save_within_a_second_of_answering(page, lab_server, course, report):
 
 
 def _save_within_a_second(page, lab_server, course, report) -> None:
-    path, notebook = fresh_copy(lab_server, "s5_quick_save")
-    open_notebook(page, lab_server, notebook)
-    run_all(page)
+    path, _notebook = started(page, lab_server, "s5_quick_save")
     tries = ["named", "fine_insiders", "not_enough"] * 4
     for number, key in enumerate(tries):
         pick_rule(page, key)
@@ -390,17 +383,16 @@ def _save_within_a_second(page, lab_server, course, report) -> None:
     assert page.locator(".jp-Notebook.jp-mod-commandMode").count() == 1
     stats = page_stats(page)
     assert stats["savesBeforeAnswer"] >= 1, stats  # the race really happened
-    shown = on_screen(page)
-    held, why = graded_as_shown(course, "s5_quick_save", path, shown)
-    outcome(report, "5 save within a second", held=held, told="", page=page, tries=len(tries))
-    assert held, why
+    assert on_screen(page) == {
+        "q4_anonymous_rule": tries[-1],
+        "q7_written": "Saved from inside the box.",
+    }
+    graded_alone_as_shown(course, report, page, "5 save within a second", path, tries=len(tries))
 
 
 # -- 6 ---------------------------------------------------------------------------------------
 def test_6_download_straight_after_answering(page, lab_server, course, report):
-    _path, notebook = fresh_copy(lab_server, "s6_download")
-    open_notebook(page, lab_server, notebook)
-    run_all(page)
+    started(page, lab_server, "s6_download")
 
     def download() -> bytes:
         with page.expect_download() as info:
@@ -414,13 +406,10 @@ def test_6_download_straight_after_answering(page, lab_server, course, report):
     second = download()  # the menu takes the focus from the box
     assert newest_in_file(second, "q7_written") == "Downloaded straight after typing."
     settle(page)
-    shown = on_screen(page)
-    assert shown == {
+    assert on_screen(page) == {
         "q4_anonymous_rule": "named",
         "q7_written": "Downloaded straight after typing.",
     }
-    held, why = graded_as_shown(course, "s6_download", second, shown)
-    outcome(report, "6 download", held=held, told="", page=page)
-    assert held, why
+    graded_alone_as_shown(course, report, page, "6 download", second)
     assert re.search(rb'"sourcing_lab"', second)  # the download carries the metadata channel
     assert "Answer recorded" in status_line(item(page, "choice", 1)).inner_text()
