@@ -300,6 +300,14 @@ def test_3_restart_the_kernel_and_try_to_answer_without_running(page, lab_server
     pick_rule(page, "named")
     wait_until(lambda: disk_answer(folder, "q4_anonymous_rule") == "named", what="after Run All")
 
+    # A kernel that is shut down (or dies) ends the link the same way.
+    menu(page, "Kernel", "Shut Down Kernel")
+    rule = item(page, "choice", 1)
+    notice(rule).wait_for()
+    assert notice(rule).inner_text().startswith("Not connected")
+    rule.get_by_role("radio", name=RULE["fine_insiders"], exact=False).click()
+    assert rule.get_by_role("radio", name=RULE["named"], exact=False).is_checked()
+
 
 # -- 4 ---------------------------------------------------------------------------------------
 def test_4_one_notebook_in_two_tabs(page, lab_server, course, report):
