@@ -141,3 +141,14 @@ def test_the_lab_restores_from_the_metadata_channel_when_the_outputs_are_stale(t
     assert view.radio.value == "not_enough" and view.status.record["sequence"] == 5
     view.radio.value = "named"
     assert AnswerStore(tmp_path).read("q4_anonymous_rule").sequence == 6
+
+
+def test_the_page_module_and_python_name_the_same_things():
+    from course.widgets.record_status import HERE
+
+    source = (HERE / "record_status.js").read_text(encoding="utf-8")
+    assert f'const KEY = "{NOTEBOOK_KEY}";' in source  # the notebook metadata channel
+    assert f'const NO_RECORD = "{NO_RECORD}";' in source
+    assert 'const ITEM = ".sourcing-lab-item";' in source  # ItemView's box class
+    assert set(PAGE_TEXTS) <= set(source.replace(".", " ").split())  # texts.page_reopened ...
+    assert "export default { initialize, render };" in source
