@@ -55,7 +55,8 @@ class NotebookLink {
     this.records = new Map(); // "<assignment>/<question>" -> newest record seen on this page
     this.changed = new Map(); // same key -> when it was changed on this page, not yet back
     this.busy = queueSaves(context);
-    context.saveState.connect((_sender, state) => state === "started" && this.saving());
+    this.changedDuringSave = false;
+    context.saveState.connect((_sender, state) => this.onSaveState(state));
     // After File > Reload from Disk (or Revert) the loaded file may lack newer answers.
     context.fileChanged.connect(() => this.write() && this.save());
     const download = context.download.bind(context);
@@ -101,7 +102,10 @@ class NotebookLink {
         changed = true;
       }
     }
-    if (changed) model.setMetadata(KEY, { ...section, answers });
+    if (changed) {
+      model.setMetadata(KEY, { ...section, answers });
+      this.changedDuringSave ||= this.busy();
+    }
     return changed;
   }
 
@@ -109,12 +113,21 @@ class NotebookLink {
     this.context.save().catch(() => {});
   }
 
-  saving() {
-    // Runs as the save starts, before JupyterLab reads the notebook out.
-    shared.stats.saves += 1;
-    sendTyping();
-    if (this.waiting()) shared.stats.savesBeforeAnswer += 1;
-    this.write();
+  onSaveState(state) {
+    if (state === "started") {
+      // Runs as the save starts, before JupyterLab reads the notebook out.
+      shared.stats.saves += 1;
+      sendTyping();
+      if (this.waiting()) shared.stats.savesBeforeAnswer += 1;
+      this.changedDuringSave = false;
+      this.write();
+      this.changedDuringSave = false;
+    } else if (this.changedDuringSave) {
+      // JupyterLab marks the notebook saved at the end of a save, even if it changed while
+      // the save ran: mark it unsaved again (closing the page then warns; the next save runs).
+      this.changedDuringSave = false;
+      this.context.model.dirty = true;
+    }
   }
 
   async settle() {

@@ -205,6 +205,7 @@ def test_1_reload_the_page_without_running_the_cells(page, lab_server, course, r
     pick_rule(page, "not_enough")
     wait_until(lambda: disk_answer(folder, "q4_anonymous_rule") == "not_enough", what="q4")
     save(page)
+    settle(page)
 
     page.reload()
     reopened(page)
