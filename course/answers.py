@@ -5,11 +5,15 @@ a sequence number that grows with every change). It is kept in two places:
 
 - ``answers/<question_id>.json`` beside the notebook, written atomically (temp file, fsync,
   ``os.replace``), so a kernel killed mid-write leaves the previous answer intact;
-- inside the notebook, as a display output of the mimetype :data:`MIME`, so an ``.ipynb``
-  uploaded alone still carries its answers.
+- inside the notebook, twice: as a display output of the mimetype :data:`MIME` beside the
+  widget (updated by the kernel), and in the notebook's metadata under :data:`NOTEBOOK_KEY`
+  (written by the browser page when an answer comes back, and again just before every save, so
+  it stays current after a page reload, when the kernel can no longer update the outputs).
 
-When both exist the record with the higher sequence wins. This module is pure: no widgets, no
-IPython; the grader uses it to harvest answers.
+Each place is a *channel*. The record with the higher sequence wins; two channels holding
+different answers that cannot be ordered (the same sequence, or a lower sequence recorded later)
+are a :class:`Disagreement`, for a person to review. This module is pure: no widgets, no IPython;
+the grader uses it to harvest answers.
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
 MIME = "application/vnd.sourcing-lab.answer+json"
+NOTEBOOK_KEY = "sourcing_lab"  # notebook metadata: {"answers": {"<assignment>/<question>": record}}
 ANSWERS_DIR = "answers"
+# The channels an answer travels in, as the harvest and the checks name them.
+FOLDER, OUTPUTS, METADATA = "answers folder", "notebook outputs", "notebook metadata"
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 MAX_RECORD_BYTES = 256_000
 
@@ -71,6 +78,11 @@ class AnswerRecord:
         return cls(
             qid, item_type, data.get("value"), sequence, recorded_at, assignment_id=assignment_id
         )
+
+    @property
+    def when(self) -> str:
+        """The time stamp as the learner sees it, e.g. ``2026-11-20 09:41:07``."""
+        return self.recorded_at.replace("T", " ")[:19]
 
     def is_newer_than(self, other: AnswerRecord | None) -> bool:
         if other is None:
@@ -148,7 +160,7 @@ def read_record_file(path: Path, *, expected_id: str) -> AnswerRecord:
     return record
 
 
-def records_in_notebook(
+def records_in_outputs(
     notebook: dict[str, Any], assignment_id: str | None = None
 ) -> dict[str, AnswerRecord]:
     """The newest answer record per question found in a notebook's saved outputs.
@@ -163,17 +175,55 @@ def records_in_notebook(
         outputs = cell.get("outputs") if isinstance(cell, dict) else None
         for output in outputs if isinstance(outputs, list) else []:
             data = output.get("data") if isinstance(output, dict) else None
-            if not isinstance(data, dict) or MIME not in data:
-                continue
-            try:
-                record = AnswerRecord.from_json(data[MIME])
-            except RecordProblem:
-                continue
-            if assignment_id is not None and record.assignment_id not in ("", assignment_id):
-                continue
-            if record.is_newer_than(found.get(record.question_id)):
-                found[record.question_id] = record
+            if isinstance(data, dict) and MIME in data:
+                _keep_newest(found, data[MIME], assignment_id)
     return found
+
+
+def records_in_metadata(
+    notebook: dict[str, Any], assignment_id: str | None = None
+) -> dict[str, AnswerRecord]:
+    """The newest record per question in the notebook's metadata (see :data:`NOTEBOOK_KEY`)."""
+    found: dict[str, AnswerRecord] = {}
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    section = metadata.get(NOTEBOOK_KEY) if isinstance(metadata, dict) else None
+    answers = section.get("answers") if isinstance(section, dict) else None
+    for data in answers.values() if isinstance(answers, dict) else []:
+        _keep_newest(found, data, assignment_id)
+    return found
+
+
+def _keep_newest(found: dict[str, AnswerRecord], data: Any, assignment_id: str | None) -> None:
+    try:
+        record = AnswerRecord.from_json(data)
+    except RecordProblem:
+        return
+    if assignment_id is not None and record.assignment_id not in ("", assignment_id):
+        return
+    if record.is_newer_than(found.get(record.question_id)):
+        found[record.question_id] = record
+
+
+def notebook_channels(
+    notebook: dict[str, Any], assignment_id: str | None = None
+) -> dict[str, dict[str, AnswerRecord]]:
+    """The records a saved notebook carries, per channel (outputs, metadata)."""
+    return {
+        OUTPUTS: records_in_outputs(notebook, assignment_id),
+        METADATA: records_in_metadata(notebook, assignment_id),
+    }
+
+
+def records_in_notebook(
+    notebook: dict[str, Any], assignment_id: str | None = None
+) -> dict[str, AnswerRecord]:
+    """The newest record per question in a saved notebook, whichever channel holds it."""
+    newest: dict[str, AnswerRecord] = {}
+    for records in notebook_channels(notebook, assignment_id).values():
+        for qid, record in records.items():
+            if record.is_newer_than(newest.get(qid)):
+                newest[qid] = record
+    return newest
 
 
 def read_notebook_records(
@@ -201,3 +251,114 @@ def merge_newest(
         if not isinstance(current, AnswerRecord) or record.is_newer_than(current):
             merged[qid] = record
     return merged
+
+
+# -- several copies of one answer ----------------------------------------------------------
+SAME_SEQUENCE = "same_sequence"  # two different answers carry one sequence number
+LATER_BUT_LOWER = "later_but_lower"  # a lower sequence number was recorded after the higher
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Copies of one answer, in different channels, that cannot be put in order."""
+
+    question_id: str
+    kind: str  # SAME_SEQUENCE or LATER_BUT_LOWER
+    chosen: str  # the channel whose record is used (the highest sequence)
+    copies: dict[str, AnswerRecord] = field(default_factory=dict)  # channel -> record
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "kind": self.kind,
+            "chosen": self.chosen,
+            "copies": {
+                channel: {"sequence": r.sequence, "recorded_at": r.recorded_at}
+                for channel, r in sorted(self.copies.items())
+            },
+        }
+
+
+def newest_of_channels(
+    channels: dict[str, dict[str, AnswerRecord | RecordProblem]],
+) -> tuple[dict[str, AnswerRecord | RecordProblem], dict[str, Disagreement]]:
+    """Per question, the newest good record over all channels, and the disagreements.
+
+    A channel that merely holds an older answer (a lower sequence, recorded earlier) is normal,
+    e.g. the outputs after a page reload; it is no disagreement. A problem (an unreadable file)
+    is kept only where no channel has a good record.
+    """
+    newest: dict[str, AnswerRecord | RecordProblem] = {}
+    chosen: dict[str, str] = {}
+    for channel, records in channels.items():
+        for qid, record in records.items():
+            current = newest.get(qid)
+            if isinstance(record, AnswerRecord):
+                if not isinstance(current, AnswerRecord) or record.is_newer_than(current):
+                    newest[qid], chosen[qid] = record, channel
+            elif current is None:
+                newest[qid] = record
+    disagreements = {}
+    for qid, best in newest.items():
+        if isinstance(best, AnswerRecord):
+            found = _disagreement(qid, best, chosen[qid], channels)
+            if found is not None:
+                disagreements[qid] = found
+    return newest, disagreements
+
+
+def _disagreement(
+    qid: str, best: AnswerRecord, chosen: str, channels: dict[str, dict[str, Any]]
+) -> Disagreement | None:
+    copies = {
+        ch: r for ch, records in channels.items() if isinstance(r := records.get(qid), AnswerRecord)
+    }
+    kinds = [
+        SAME_SEQUENCE if r.sequence == best.sequence else LATER_BUT_LOWER
+        for r in copies.values()
+        if r.value != best.value
+        and (r.sequence == best.sequence or r.recorded_at > best.recorded_at)
+    ]
+    if not kinds:
+        return None
+    kind = SAME_SEQUENCE if SAME_SEQUENCE in kinds else LATER_BUT_LOWER
+    return Disagreement(qid, kind, chosen, copies)
+
+
+@dataclass(frozen=True)
+class NotebookLag:
+    """The notebook's own copy of an answer is older than answers/ (or missing)."""
+
+    question_id: str
+    newest: AnswerRecord  # in answers/
+    in_notebook: AnswerRecord | None
+
+    def message(self) -> str:
+        """What the learner should do, in one sentence or two."""
+        from course.messages import say
+
+        if self.in_notebook is None:
+            return say("notebook_copy_missing", question_id=self.question_id)
+        return say("notebook_copy_older", question_id=self.question_id, when=self.newest.when)
+
+
+def notebook_lags(
+    stored: dict[str, AnswerRecord | RecordProblem], embedded: dict[str, AnswerRecord]
+) -> dict[str, NotebookLag]:
+    """Questions whose ``.ipynb`` alone would be graded on another answer than the newest.
+
+    An older notebook copy that holds the same value, or a missing copy of an empty answer,
+    changes nothing for grading and is not reported.
+    """
+    lags = {}
+    for qid, record in stored.items():
+        if not isinstance(record, AnswerRecord):
+            continue
+        copy = embedded.get(qid)
+        if copy is None:
+            lagging = record.value not in (None, "", [], {})
+        else:
+            lagging = record.is_newer_than(copy) and record.value != copy.value
+        if lagging:
+            lags[qid] = NotebookLag(qid, record, copy)
+    return lags

@@ -19,15 +19,23 @@ from course.answers import (
     MIME,
     AnswerRecord,
     AnswerStore,
+    NotebookLag,
     RecordProblem,
     merge_newest,
+    notebook_lags,
     now_iso,
     read_notebook_records,
 )
 from course.checks import Result, ValueProblem, clean_value
 from course.checks.dispatch import evaluate
 from course.messages import say
-from course.questions import Question, allowed_ids, load_assignment
+from course.questions import (
+    NO_CHECK_CELL,
+    NOT_GRADED,
+    Question,
+    allowed_ids,
+    load_assignment,
+)
 from course.selfstudy import key_for
 
 
@@ -120,8 +128,41 @@ class Lab:
         return evaluate(question, self.answer(question_id), self.case, key)
 
     def check(self, question_id: str) -> None:
-        """The visible check cell: show form feedback (never correctness in graded mode)."""
+        """The visible check cell: show form feedback (never correctness in graded mode).
+
+        Under nbgrader's Validate button (``NBGRADER_VALIDATING``) it also fails the cell, on
+        stderr, when the saved notebook's copy of the answer is older than answers/ or missing.
+        """
         _show_text(_format(self.result(question_id, scored=False)))
+        if os.environ.get("NBGRADER_VALIDATING") == "1":
+            import sys
+
+            for lag in self.notebook_lags().values():
+                if lag.question_id in self._speaks_for(question_id):
+                    print(lag.message(), file=sys.stderr)
+
+    def _speaks_for(self, question_id: str) -> set[str]:
+        """The questions a check cell reports on: its own, and for the first check cell also
+        the items that have none (written answers)."""
+        graded = {q: x.item_type for q, x in self.assignment.questions.items()}
+        checked = [q for q, kind in graded.items() if kind not in NO_CHECK_CELL]
+        if checked[:1] != [question_id]:
+            return {question_id}
+        return {question_id} | {q for q, kind in graded.items() if kind in NO_CHECK_CELL}
+
+    def notebook_lags(self) -> dict[str, NotebookLag]:
+        """Answers that the saved notebook holds in an older version than answers/, or not at
+        all (only answers a notebook uploaded alone is graded on; empty when the notebook file
+        is unknown)."""
+        if self.notebook_path is None or not self.notebook_path.is_file():
+            return {}
+        embedded = read_notebook_records(self.notebook_path, self.assignment.assignment_id)
+        lags = notebook_lags(self.store.read_all(), embedded)
+        return {
+            qid: lag
+            for qid, lag in lags.items()
+            if qid in self.assignment.questions and self.question(qid).item_type not in NOT_GRADED
+        }
 
     def record_value(self, question_id: str, compute: Any) -> None:
         """For code answers: call ``compute()`` and record its result as plain data."""
@@ -180,13 +221,14 @@ class Lab:
         """Print which questions are answered and which still need work (form only)."""
         lines, missing = [], 0
         for qid, question in self.assignment.questions.items():
-            if question.item_type == "source_desk":
+            if question.item_type in NOT_GRADED:
                 continue
             result = self.result(qid, scored=False)
             missing += not result.complete
             mark = "✔ done" if result.complete else "○ to do"
             lines.append(f"{mark}  {qid}: {question.prompt}")
         lines.append(say("summary_done") if not missing else say("summary_missing", n=missing))
+        lines += [lag.message() for lag in self.notebook_lags().values()]
         _show_text("\n".join(lines))
 
     def kit_scores(self, question_id: str) -> None:
@@ -232,10 +274,14 @@ class Lab:
             return None
         from course.widgets import build_view
 
+        previous = self._views.pop(question_id, None)
+        if previous is not None:  # the cell ran again: its old widgets are gone from the page
+            previous.close()
         view = build_view(self, self.question(question_id))
         self._views[question_id] = view
-        display(view.widget)
         record = self._records.get(question_id)
+        view.status.show_record(record if isinstance(record, AnswerRecord) else None)
+        display(view.widget)
         self._handles[question_id] = display(
             _record_bundle(record if isinstance(record, AnswerRecord) else None, question_id),
             raw=True,
@@ -244,9 +290,14 @@ class Lab:
         return view
 
     def _publish(self, record: AnswerRecord) -> None:
+        """Into the notebook: the answer line (an output the kernel updates) and the status
+        widget, whose page keeps the record in the notebook's metadata."""
         handle = self._handles.get(record.question_id)
         if handle is not None:
             handle.update(_record_bundle(record, record.question_id), raw=True)
+        view = self._views.get(record.question_id)
+        if view is not None:
+            view.status.show_record(record)
 
 
 def _notebook_path(folder: Path, notebook: str | None) -> Path | None:
@@ -259,8 +310,7 @@ def _notebook_path(folder: Path, notebook: str | None) -> Path | None:
 def _record_bundle(record: AnswerRecord | None, question_id: str) -> dict[str, Any]:
     if record is None:
         return {"text/plain": f"{question_id}: {say('no_answer_yet')}"}
-    when = record.recorded_at.replace("T", " ")[:19]
-    text = f"{question_id}: {say('recorded', when=when)}"
+    text = f"{question_id}: {say('recorded', when=record.when)}"
     if record.item_type == "written" and isinstance(record.value, str):
         text += "\n" + record.value  # so graders see the text in formgrader
     return {MIME: record.to_json(), "text/plain": text}

@@ -85,6 +85,21 @@ MESSAGES: dict[str, str] = {
     "record_not_saved": "Your answer could not be saved ({problem}). Check that the folder is "
     "writable, then answer again.",
     "show_answer_locked": "'Show answer' opens after {attempts} checks.",
+    # the page's link to Python and to the saved notebook (shown in the browser, under an item)
+    "page_reopened": "This page was reloaded after this cell ran. Your answers here still save. "
+    "Run this cell again (Shift+Enter) to update the answer line below.",
+    "page_reopened_unsaved": "This page was reloaded after this cell ran, so your answers here "
+    "no longer reach the notebook file. Run this cell again (Shift+Enter) so they keep saving.",
+    "not_connected": "Not connected: Python was restarted or stopped, so changes here are not "
+    "saved. Run the notebook again (Run > Run All Cells); your recorded answers come back.",
+    # the saved notebook's own copy of the answers (validate, summary, nbgrader's Validate)
+    "notebook_copy_missing": "{question_id}: your answer is in the answers/ folder but not in "
+    "the saved notebook, so a notebook uploaded alone would miss it. Save the notebook (Ctrl+S). "
+    "If this message stays, run the notebook from the top (Run > Run All Cells) and save again.",
+    "notebook_copy_older": "{question_id}: the saved notebook holds an older answer than your "
+    "newest one ({when}), so a notebook uploaded alone would be graded on the old one. Save the "
+    "notebook (Ctrl+S). If this message stays, run the notebook from the top (Run > Run All "
+    "Cells) and save again.",
     "graded_mode": "Your answer is saved. Correctness is checked when your teacher grades it.",
 }
 

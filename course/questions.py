@@ -29,6 +29,8 @@ ITEM_TYPES = (
     "code_value",
 )
 SKILLS = ("provenance", "attribution", "evidence", "time", "framing")
+NOT_GRADED = frozenset({"source_desk"})  # the library desk's log is read by the report only
+NO_CHECK_CELL = frozenset({"source_desk", "written"})  # items whose widget cell is their cell
 
 
 class QuestionSpecError(ValueError):

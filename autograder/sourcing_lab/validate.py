@@ -14,10 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from course.answers import AnswerStore, RecordProblem, merge_newest, records_in_notebook
+from course.answers import (
+    AnswerStore,
+    RecordProblem,
+    merge_newest,
+    notebook_lags,
+    records_in_notebook,
+)
 from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.questions import QuestionSpecError, allowed_ids, load_assignment
+from course.questions import (
+    NO_CHECK_CELL,
+    NOT_GRADED,
+    QuestionSpecError,
+    allowed_ids,
+    load_assignment,
+)
 
 LAB_CALL = re.compile(r"""Lab\(\s*["']([a-z0-9_]+)["']""")
 
@@ -113,11 +125,7 @@ def _check_structure(nb: Any, result: Validation) -> None:
         result.problems.append(f"'{result.assignment}' is not an assignment of this course kit.")
         return
     for qid, question in questions.items():
-        expected = (
-            f"{qid}_check"
-            if question.item_type not in ("source_desk", "written")
-            else (f"{qid}_widget")
-        )
+        expected = f"{qid}_widget" if question.item_type in NO_CHECK_CELL else f"{qid}_check"
         if expected not in seen:
             result.problems.append(
                 f"the cell '{expected}' for question {qid} is missing. Copy it "
@@ -133,9 +141,10 @@ def _check_answers(nb: dict, path: Path, result: Validation) -> None:
     embedded = records_in_notebook(nb, result.assignment)
     stored = AnswerStore(path.parent).read_all()
     merged = merge_newest(stored, embedded)
+    lags = notebook_lags(stored, embedded)
     case = assignment.case
     for qid, question in assignment.questions.items():
-        if question.item_type == "source_desk":
+        if question.item_type in NOT_GRADED:
             continue
         record = merged.get(qid)
         if isinstance(record, RecordProblem):
@@ -158,11 +167,8 @@ def _check_answers(nb: dict, path: Path, result: Validation) -> None:
         if not form.complete:
             detail = "; ".join(form.messages) or "no answer yet"
             result.problems.append(f"{qid}: {detail}")
-        elif qid not in embedded:
-            result.problems.append(
-                f"{qid}: your answer is in answers/ but not inside the notebook. Run the "
-                "notebook from the top (Run > Run All Cells) and save it, so the .ipynb carries it."
-            )
+        if qid in lags:
+            result.problems.append(lags[qid].message())
     if not stored:
         result.notes.append(
             "no answers/ folder next to the notebook: that is fine if you upload "

@@ -2,7 +2,9 @@
 
 A view holds state in ipywidgets controls, reads it out as plain data (``read_value``), puts
 recorded data back (``apply_value``) and forwards every change to the Lab, which records it.
-It never decides correctness: Check asks the Lab, which asks ``course.checks``.
+It never decides correctness: Check asks the Lab, which asks ``course.checks``. The status line
+is a :class:`~course.widgets.record_status.RecordStatus`: it also carries the item's newest
+record to the browser page, which keeps it in the saved notebook.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from course.checks import ValueProblem
 from course.checks.result import CORRECT, MISSING, PARTIAL, WRONG, Result
 from course.messages import say
 from course.questions import Question
+from course.widgets.record_status import RecordStatus
 
 SHOW_ANSWER_AFTER = 3
 PLACEHOLDER = "— choose —"
+NO_RECORD = "sourcing-lab-no-record"  # buttons that never change the answer (the page knows)
 # Status is never shown by colour alone: every line starts with a word-like symbol.
 MARKS = {CORRECT: "✔ Right", PARTIAL: "◐ Partly", WRONG: "✘ Not yet", MISSING: "○ Missing"}
 
@@ -34,7 +38,7 @@ class ItemView:
         self.attempts = 0
         self._applying = False
         self.feedback = w.HTML(value="", layout=w.Layout(min_height="1.5em"))
-        self.status = w.Label(value="")
+        self.status = RecordStatus(question.question_id, lab.assignment.assignment_id)
         self.body = self.build_body()
         self.check_button = w.Button(
             description="Check",
@@ -42,6 +46,7 @@ class ItemView:
             icon="check",
             button_style="",
         )
+        self.check_button.add_class(NO_RECORD)
         self.check_button.on_click(lambda _b: self.on_check())
         buttons = [self.check_button]
         self.answer_button: w.Button | None = None
@@ -51,6 +56,7 @@ class ItemView:
                 tooltip=say("show_answer_locked", attempts=SHOW_ANSWER_AFTER),
                 disabled=True,
             )
+            self.answer_button.add_class(NO_RECORD)
             self.answer_button.on_click(lambda _b: self.on_show_answer())
             buttons.append(self.answer_button)
         prompt = w.HTML(value=f"<p><b>{html.escape(question.prompt)}</b></p>")
@@ -99,8 +105,11 @@ class ItemView:
         except (ValueProblem, OSError) as problem:
             self.status.value = say("record_not_saved", problem=problem)
             return
-        when = record.recorded_at.replace("T", " ")[:19]
-        self.status.value = say("recorded", when=when)
+        self.status.value = say("recorded", when=record.when)
+
+    def close(self) -> None:
+        """Close every widget of this view (the cell ran again and shows a new one)."""
+        close_tree(self.widget)
 
     def on_check(self) -> None:
         self.attempts += 1
@@ -138,6 +147,15 @@ def render_result(result: Result, *, graded_mode: bool) -> str:
     if not lines:
         lines.append(f"<p>{html.escape(say('no_answer_yet'))}</p>")
     return "<div role='status' aria-live='polite'>" + "".join(lines) + "</div>"
+
+
+def close_tree(widget: w.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, w.Widget):
+            part.close()
+    widget.close()
 
 
 def dropdown(options: dict[str, str], description: str) -> w.Dropdown:

@@ -11,6 +11,10 @@ from course.widgets.base import ItemView
 
 
 class WrittenAnswer(ItemView):
+    """The text reaches Python (and is recorded) when typing pauses, when the box loses focus
+    and before the notebook is saved: the page sends it then (``record_status.js``), not at
+    every key, so a long answer is not written to disk a thousand times."""
+
     item_type = "written"
 
     def build_body(self) -> w.Widget:
@@ -19,7 +23,7 @@ class WrittenAnswer(ItemView):
             placeholder="Write your answer here.",
             description="Your answer",
             rows=8,
-            continuous_update=True,
+            continuous_update=False,
             style={"description_width": "initial"},
             layout=w.Layout(width="95%"),
         )

@@ -15,6 +15,7 @@ Facts these helpers rely on (measured with JupyterLab 4.6.6, ipywidgets 8.1.9, C
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -211,3 +212,59 @@ def screenshot(page: Any, folder: Path, name: str, report: Any, target: Any = No
     report.screenshots.append(path)
     print(f"screenshot: {path}")
     return path
+
+
+# -- the answer's way into the saved notebook (record_status.js) -----------------------------
+def notice(widget: Any) -> Any:
+    """The notice the page shows under an item when its link is lost (hidden otherwise)."""
+    return status_line(widget).locator(".sourcing-lab-notice")
+
+
+def page_stats(page: Any) -> dict[str, int]:
+    """What the page's answer link counted: saves, saves that started before an answer came
+    back, saves that waited for another, refused changes, downloads."""
+    return page.evaluate("() => ({...(globalThis.__sourcingLab?.stats || {})})")
+
+
+def settle(page: Any, timeout: float = 15.0) -> None:
+    """Wait until no answer given on the page is on its way and no save is running or due,
+    and the tab is not marked unsaved."""
+    page.wait_for_function(
+        """() => { const s = globalThis.__sourcingLab; if (!s) return true;
+          const busy = [...document.querySelectorAll('.sourcing-lab-status')]
+            .map(el => s.views.get(el)?.link).filter(Boolean)
+            .some(l => l.busy() || l.waiting());
+          const dirty = '.lm-TabBar-tab.jp-mod-current.jp-mod-dirty';
+          return !busy && !document.querySelector(dirty); }""",
+        timeout=timeout * 1000,
+    )
+
+
+def restart_kernel(page: Any) -> None:
+    """Kernel > Restart Kernel… and confirm; the cells are not run again."""
+    page.locator("#jp-MainMenu").get_by_role("menuitem", name="Kernel", exact=True).click()
+    # The entry's name includes its shortcut ("Restart Kernel… 0, 0").
+    page.locator(".lm-Menu").get_by_role("menuitem", name=re.compile(r"^Restart Kernel…")).click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
+    page.locator("#jp-main-statusbar").get_by_text("| Idle").wait_for(timeout=60_000)
+
+
+def file_changed(page: Any, choice: str, timeout: float = 4.0) -> bool:
+    """If JupyterLab asks "File Changed", answer ``choice`` (Overwrite or Revert)."""
+    dialog = page.locator(".jp-Dialog").filter(has_text="File Changed")
+    try:
+        dialog.wait_for(timeout=timeout * 1000)
+    except Exception:
+        return False
+    dialog.get_by_role("button", name=choice, exact=True).click()
+    dialog.wait_for(state="detached")
+    return True
+
+
+def metadata_records(path: Path) -> dict[str, Any]:
+    """Answer records in a saved notebook's metadata (question id -> value)."""
+    from course.answers import NOTEBOOK_KEY
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    answers = nb.get("metadata", {}).get(NOTEBOOK_KEY, {}).get("answers", {})
+    return {record["question_id"]: record["value"] for record in answers.values()}

@@ -102,6 +102,29 @@ def test_validate_a_finished_notebook_says_ready(tmp_path, capsys):
     assert "ready to submit" in capsys.readouterr().out
 
 
+def test_validate_says_when_the_saved_notebook_holds_an_older_answer(tmp_path, capsys):
+    from kit import record
+
+    from course.answers import NOTEBOOK_KEY, AnswerStore
+    from sourcing_lab.simulate import embed_records
+
+    nb = json.loads(EXERCISE.read_text(encoding="utf-8"))
+    old = record("a01_provenance", "q2_posted_where", "defense_daily_site", 1)
+    new = record("a01_provenance", "q2_posted_where", "gaming_forum", 2)
+    AnswerStore(tmp_path).write(new)
+    path = tmp_path / EXERCISE.name
+    path.write_text(json.dumps(embed_records(nb, [old])), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "q2_posted_where: the saved notebook holds an older answer than your newest" in out
+    assert "Save the notebook (Ctrl+S)" in out
+    # Saved again: the page has put the newest copy into the notebook's metadata.
+    nb["metadata"][NOTEBOOK_KEY] = {"answers": {"a01_provenance/q2_posted_where": new.to_json()}}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    main(["validate", str(path)])
+    assert "q2_posted_where: the saved notebook" not in capsys.readouterr().out
+
+
 def test_validate_explains_broken_notebooks(tmp_path, capsys):
     path = tmp_path / "provenance.ipynb"
     path.write_text('{"cells": [', encoding="utf-8")

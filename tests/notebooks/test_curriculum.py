@@ -42,6 +42,8 @@ def test_notebooks_are_clean_valid_and_have_stable_ids(path):
     ids = [cell.id for cell in nb.cells]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z0-9_]+", i) for i in ids), "ids are readable, not random"
+    # No recorded answers or saved widget state travel in the metadata (course.answers).
+    assert not {"sourcing_lab", "widgets"} & set(nb.metadata), path.name
     for cell in nb.cells:
         assert not cell.get("outputs") and not cell.get("execution_count"), cell.id
         assert "pip install" not in cell.source and "sys.path" not in cell.source

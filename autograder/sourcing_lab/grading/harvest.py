@@ -1,4 +1,10 @@
-"""Sanitize step 1: harvest the answer records before nbgrader clears the outputs."""
+"""Sanitize step 1: harvest the answer records before nbgrader clears the outputs.
+
+Every channel an answer travels in is read (the notebook's outputs, its metadata, the answers/
+folder); the newest record per question is graded. Copies that cannot be put in order (two
+answers with one sequence number, or a lower one recorded later) are flagged for review, with
+a structured note in the result file (``disagreements``).
+"""
 
 from __future__ import annotations
 
@@ -8,32 +14,55 @@ from typing import Any
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from course.answers import AnswerStore, RecordProblem, merge_newest, records_in_notebook
+from course.answers import (
+    FOLDER,
+    LATER_BUT_LOWER,
+    SAME_SEQUENCE,
+    AnswerStore,
+    RecordProblem,
+    newest_of_channels,
+    notebook_channels,
+)
 from course.questions import QuestionSpecError, load_assignment
 from sourcing_lab.grading.ledger import Harvest, backup_gradebook, find_coursedir, remember
 
+DISAGREE = {
+    SAME_SEQUENCE: "two copies of this answer differ but carry the same sequence number",
+    LATER_BUT_LOWER: "a copy with a lower sequence number was recorded later than the newest",
+}
+NOT_COMPARED = ("code_value", "source_desk")  # graded by running the code / not graded
+
 
 def harvest_submission(nb: dict[str, Any], folder: Path, assignment_id: str) -> Harvest:
-    """Newest record per question from the notebook outputs and the answers/ folder.
+    """Newest record per question from the notebook (outputs, metadata) and answers/.
 
     Only questions of ``assignment_id`` count; records for other ids are noted and ignored.
     A symlink or unreadable file spoils only its own question.
     """
     harvest = Harvest()
     questions = load_assignment(assignment_id).questions
-    stored: dict[str, Any] = {}
+    channels: dict[str, dict[str, Any]] = dict(notebook_channels(nb, assignment_id))
     if (folder / "answers").is_symlink():
         harvest.notes.append("answers/ is a symbolic link: ignored")
     else:
-        stored.update(AnswerStore(folder).read_all())
-    merged = merge_newest(stored, records_in_notebook(nb, assignment_id))
-    for qid, record in merged.items():
+        channels[FOLDER] = AnswerStore(folder).read_all()
+    newest, disagreements = newest_of_channels(channels)
+    for qid, record in newest.items():
         if qid not in questions:
             harvest.notes.append(f"answer for unknown question '{qid[:40]}' ignored")
         elif isinstance(record, RecordProblem):
             harvest.problems[qid] = str(record)
         else:
             harvest.records[qid] = record
+    for qid, found in disagreements.items():
+        if qid not in questions or questions[qid].item_type in NOT_COMPARED:
+            continue
+        harvest.disagreements[qid] = found.to_json()
+        why = f"{DISAGREE[found.kind]}; the copy in the {found.chosen} is graded"
+        if questions[qid].item_type == "written":
+            harvest.notes.append(f"{qid}: {why}")
+        else:
+            harvest.flags[f"{qid}_check"] = why
     return harvest
 
 

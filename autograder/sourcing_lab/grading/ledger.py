@@ -35,6 +35,8 @@ class Harvest:
     problems: dict[str, str] = field(default_factory=dict)  # question id -> why unusable
     notes: list[str] = field(default_factory=list)  # for the instructor
     flags: dict[str, str] = field(default_factory=dict)  # grade id -> why flagged
+    # question id -> course.answers.Disagreement.to_json(): copies that could not be ordered
+    disagreements: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -183,6 +183,7 @@ class ScoreAnswers(NbGraderPreprocessor):
                 "problems": harvest.problems,
                 "notes": harvest.notes,
                 "flags": harvest.flags,
+                "disagreements": harvest.disagreements,
             },
         )
 
