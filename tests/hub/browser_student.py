@@ -1,0 +1,89 @@
+"""One student in real Chromium, through the hub: log in, Assignments tab, fetch, open the
+notebook, run it, answer a widget with the mouse, save, submit (nbgrader's lab extension)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lab_ui import VIEWPORT, item, run_all, save, wait_until
+
+from support import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The same flags as tests/browser/conftest.py (no sandbox: CI runs as root).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO / "test-artifacts" / "hub"
+ASSIGNMENT = "a01_provenance"
+
+
+def assignments_panel(page: Any) -> Any:
+    """Nbgrader > Assignment List: nbgrader's list of released, fetched and submitted work."""
+    page.locator("#jp-MainMenu").get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    page.locator(".lm-Menu").get_by_role("menuitem", name="Assignment List").click()
+    panel = page.locator("#nbgrader-assignment-list")
+    panel.wait_for(timeout=30_000)
+    return panel
+
+
+def work_in_browser(url: str, name: str, password: str, answer_label: str) -> dict[str, Any]:
+    """The whole student path; returns what the test checks. Screenshots on the way."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(viewport=VIEWPORT).new_page()
+        page.set_default_timeout(60_000)
+        try:
+            return _steps(page, url, name, password, answer_label)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "FAILED-browser-student.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _steps(page: Any, url: str, name: str, password: str, answer_label: str) -> dict[str, Any]:
+    page.goto(f"{url}/hub/login")
+    page.locator("#username_input").fill(name)
+    page.locator("#password_input").fill(password)
+    page.locator("#login_submit").click()
+    page.wait_for_url(f"**/user/{name}/lab**", timeout=120_000)
+    page.locator("#jp-main-statusbar").wait_for()
+
+    panel = assignments_panel(page)
+    released = panel.locator("#released_assignments_list")
+    released.get_by_role("button", name="Fetch").click()
+    fetched = panel.locator("#fetched_assignments_list")
+    fetched.get_by_text(ASSIGNMENT).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "1-fetched.png"))
+    fetched.locator(".assignment-notebooks-link").first.click()  # unfold: its notebooks
+    fetched.get_by_text("provenance", exact=True).click()
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    page.locator("#jp-main-statusbar").get_by_text("| Idle").wait_for()
+    run_all(page)
+
+    chooser = item(page, "choice", 0)
+    chooser.get_by_role("radio", name=answer_label).click()
+    wait_until(lambda: "Answer recorded" in chooser.inner_text(), what="the answer record line")
+    save(page)
+    page.screenshot(path=str(ARTIFACTS / "2-answered.png"))
+
+    panel = assignments_panel(page)
+    fetched = panel.locator("#fetched_assignments_list")
+    fetched.get_by_role("button", name="Submit").click()
+    submitted = panel.locator("#submitted_assignments_list")
+    submitted.get_by_text(ASSIGNMENT).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "3-submitted.png"))
+    return {"submitted_text": submitted.inner_text()}
