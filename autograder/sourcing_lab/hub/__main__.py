@@ -44,7 +44,7 @@ def describe(room: Classroom) -> str:
         f"  hub log:       {room.hub_dir / 'jupyterhub.log'}",
         "The instructor: Nbgrader > Formgrader (Manage Assignments: Generate, Release, Collect),",
         "then `sourcing-lab grade a01_provenance` in a terminal in the course folder.",
-        "Students: Nbgrader > Assignments (Fetch, work, Submit; later Fetch Feedback).",
+        "Students: Nbgrader > Assignment List (Fetch, work, Submit; later Fetch Feedback).",
         "Ctrl+C stops the hub, removes the users and the class folder.",
     ]
     return "\n".join(lines)

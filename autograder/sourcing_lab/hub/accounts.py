@@ -48,7 +48,8 @@ def can_make_system_users() -> bool:
 
 
 def create_system_user(account: Account) -> int:
-    """``useradd`` the account (no login shell, its own group) with a private home."""
+    """``useradd`` the account with a private home. Its shell is bash (JupyterLab's terminal
+    starts the user's shell); it has no password, so the system refuses it any login."""
     try:
         pwd.getpwnam(account.name)
     except KeyError:
@@ -65,7 +66,7 @@ def create_system_user(account: Account) -> int:
             "--home-dir",
             str(account.home),
             "--shell",
-            "/usr/sbin/nologin",
+            "/bin/bash",
             "--user-group",
             "--comment",
             "Sourcing Lab classroom",
