@@ -3,24 +3,12 @@ notebook, run it, answer a widget with the mouse, save, submit (nbgrader's lab e
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from lab_ui import VIEWPORT, item, run_all, save, wait_until
+from lab_ui import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, item, kernel_idle, run_all, save, wait_until
 
 from support import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The same flags as tests/browser/conftest.py (no sandbox: CI runs as root).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 ASSIGNMENT = "a01_provenance"
 
@@ -71,7 +59,7 @@ def _steps(page: Any, url: str, name: str, password: str, answer_label: str) -> 
     fetched.locator(".assignment-notebooks-link").first.click()  # unfold: its notebooks
     fetched.get_by_text("provenance", exact=True).click()
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-    page.locator("#jp-main-statusbar").get_by_text("| Idle").wait_for()
+    kernel_idle(page)
     run_all(page)
 
     chooser = item(page, "choice", 0)
