@@ -3,6 +3,11 @@ notebook, run it, answer a widget with the mouse, save, submit (nbgrader's lab e
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from lab_ui import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, item, kernel_idle, run_all, save, wait_until
@@ -23,7 +28,25 @@ def assignments_panel(page: Any) -> Any:
 
 
 def work_in_browser(url: str, name: str, password: str, answer_label: str) -> dict[str, Any]:
-    """The whole student path; returns what the test checks. Screenshots on the way."""
+    """The whole student path, in a child process: the browser tests keep one playwright
+    session open for the whole pytest run, and playwright's sync API allows one per process."""
+    here = Path(__file__).resolve().parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(here.parent), str(here.parent / "browser"), str(here)]),
+    }
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), url, name, password, answer_label],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert done.returncode == 0, f"the browser student failed:\n{done.stdout}\n{done.stderr}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _browse(url: str, name: str, password: str, answer_label: str) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -75,3 +98,7 @@ def _steps(page: Any, url: str, name: str, password: str, answer_label: str) -> 
     submitted.get_by_text(ASSIGNMENT).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "3-submitted.png"))
     return {"submitted_text": submitted.inner_text()}
+
+
+if __name__ == "__main__":
+    print(json.dumps(_browse(*sys.argv[1:5])))
