@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace exercises bench demo clean-venv help
+.PHONY: lab test lint workspace exercises bench demo hub clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -23,9 +23,13 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[hub]"
+	@touch $@ $(VENV)/.installed-lab
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $@ $(VENV)/.installed-lab
+	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-hub
 
 # Copy the student notebooks into a git-ignored workspace. Files the student already has are
 # never overwritten: their work survives `make lab` being run again after an update.
@@ -58,3 +62,8 @@ bench: $(VENV)/.installed-lab
 # The whole instructor path on a simulated class (prints where everything is).
 demo: $(VENV)/.installed-lab
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/sourcing-lab demo $(DEMO_ARGS)
+
+# A demo class on JupyterHub at http://127.0.0.1:8000 (HUB_PORT=...): one instructor, three
+# students, nbgrader's exchange. As root: real system users, removed again on Ctrl+C.
+hub: $(VENV)/.installed-hub
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.hub $(HUB_ARGS)

@@ -24,7 +24,7 @@ ROOT = {root!r}
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
-c.Exchange.root = os.path.join(ROOT, "exchange")
+c.Exchange.root = {exchange}
 c.ScoreAnswers.keys_dir = os.path.join(ROOT, "keys")
 '''
 
@@ -33,10 +33,18 @@ class CourseExistsError(FileExistsError):
     pass
 
 
-def init_course(target: str | Path, *, course_id: str = "sourcing_lab") -> Path:
+def init_course(
+    target: str | Path,
+    *,
+    course_id: str = "sourcing_lab",
+    kit_config: Path = KIT_CONFIG,
+    exchange_root: Path | None = None,
+) -> Path:
     """Create ``target`` with nbgrader_config.py, source/ (the assignments) and keys/.
 
-    Refuses to touch a folder that already has files in it.
+    ``kit_config`` is the kit's grading settings file the course loads (another installation's
+    copy, e.g. a JupyterHub's server environment); ``exchange_root`` a shared exchange folder
+    (default: ``exchange/`` inside the course). Refuses a folder that already has files in it.
     """
     root = Path(target).resolve()
     if root.exists() and any(root.iterdir()):
@@ -52,9 +60,13 @@ def init_course(target: str | Path, *, course_id: str = "sourcing_lab") -> Path:
             for notebook in notebooks:
                 shutil.copy2(notebook, root / "source" / folder.name / notebook.name)
     shutil.copytree(KEYS_ROOT, root / "keys")
-    (root / "exchange").mkdir(exist_ok=True)
+    if exchange_root is None:
+        (root / "exchange").mkdir(exist_ok=True)
+    exchange = repr(str(exchange_root)) if exchange_root else 'os.path.join(ROOT, "exchange")'
     (root / "nbgrader_config.py").write_text(
-        CONFIG_TEMPLATE.format(kit_config=str(KIT_CONFIG), root=str(root), course_id=course_id),
+        CONFIG_TEMPLATE.format(
+            kit_config=str(kit_config), root=str(root), course_id=course_id, exchange=exchange
+        ),
         encoding="utf-8",
     )
     return root

@@ -26,20 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lab_ui import VIEWPORT
+from lab_ui import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 
 from support import REPO, free_port, isolated_env, stop_process_group
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 BIN = Path(sys.executable).parent
 AXE_VERSION = "4"

@@ -23,6 +23,17 @@ from typing import Any
 
 from course.answers import MIME
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, headless, no sandbox (CI runs as root), nothing that reaches the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 RUN_ALL_TIMEOUT = 90_000
 # 1280 px: narrower folds the notebook toolbar.
 VIEWPORT = {"width": 1280, "height": 1000}
