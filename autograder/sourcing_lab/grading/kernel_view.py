@@ -103,15 +103,15 @@ def view_arguments(
         args.append("--unshare-user")
     if network:
         args.append("--share-net")
-    args += _system()
-    runtime = runtime_paths(read_only)
-    for path in runtime:
-        args += ["--ro-bind", path, path]
-    for path in hidden_paths(runtime):
-        args += ["--tmpfs", path, "--remount-ro", path]
+    args += _system()  # mounts in order, parents first: a later one may sit inside an earlier
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--size", str(16 * MB), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
     args += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+    runtime = runtime_paths(read_only)
+    for path in runtime:  # after /tmp: an environment may live in /tmp
+        args += ["--ro-bind", path, path]
+    for path in hidden_paths(runtime):
+        args += ["--tmpfs", path, "--remount-ro", path]
     args += ["--bind", private_dir, private_dir]
     args += ["--size", str(workdir_bytes), "--tmpfs", workdir]
     args += ["--ro-bind", workdir, INSIDE_SUBMISSION, "--ro-bind", str(ENTRY), INSIDE_ENTRY]

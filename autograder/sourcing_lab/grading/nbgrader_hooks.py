@@ -153,7 +153,8 @@ class IntakeExporter(NotebookExporter):
             report = intake.IntakeReport(ignored=[intake.Ignored(".", exc.kind, exc.reason)])
         else:
             bad_stamp = _copy_timestamp(folder, target)
-            report.ignored += [bad_stamp] if bad_stamp else []
+            if bad_stamp and all(i.path != TIMESTAMP for i in report.ignored):
+                report.ignored.append(bad_stamp)  # (a pipe there is named by the copy already)
         described = [item.describe() for item in report.ignored]
         record_ignored(self._root, assignment, student, "autograde", described)
         for line in described:
