@@ -87,6 +87,21 @@ def test_each_result_records_the_isolation_its_kernel_got(graded):
     assert result_of(root, ASSIGNMENT, "c38_link_loop")["isolation"]["level"] == "no kernel"
 
 
+def test_a_wrong_answer_s_hint_stays_in_the_result_file_out_of_the_notebook(graded):
+    from sourcing_lab.keys import load_keys
+
+    root, _cases, _run = graded
+    hint = load_keys(keys_root=root / "keys").assignments[ASSIGNMENT]["q2_posted_where"]["hints"]
+    result = result_of(root, ASSIGNMENT, "c19_hidden_tracebacks")  # answered dod_site: wrong
+    reasons = {o["question_id"]: " ".join(o["reasons"]) for o in result["outcomes"]}
+    assert hint["dod_site"] in reasons["q2_posted_where"]  # for the instructor
+    path = root / "autograded" / "c19_hidden_tracebacks" / ASSIGNMENT / "provenance.ipynb"
+    shown = next(
+        c for c in json.loads(path.read_text())["cells"] if c["id"] == "q2_posted_where_check"
+    )["outputs"][0]["data"]["text/plain"]
+    assert shown.startswith("Not quite.") and hint["dod_site"] not in shown
+
+
 # -- what the kernel could read, and what goes back to the student ------------------------------
 
 
@@ -180,9 +195,22 @@ def test_feedback_holds_only_what_the_kit_made_for_the_student(graded, feedback)
         )
         if "timestamp.txt" in names:  # rewritten by the kit: a time stamp, nothing else
             assert re.fullmatch(
-                r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00:00",
+                r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(\+00:00)?",
                 (folder / "timestamp.txt").read_text(),
             ), student
+
+
+def _printed_by_student_code(root: Path, student: str) -> str:
+    """Outputs of the cells that are not graded: what the student's own code printed (a graded
+    cell's output is the kit's, and is checked)."""
+    path = root / "autograded" / student / ASSIGNMENT / "provenance.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return " ".join(
+        "".join(o.get("text", "")) + " ".join(map(str, (o.get("data") or {}).values()))
+        for c in cells
+        if not c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        for o in c.get("outputs", [])
+    )
 
 
 def test_feedback_shows_no_key_value_hint_mark_scheme_or_hidden_test(graded, feedback):
@@ -196,10 +224,10 @@ def test_feedback_shows_no_key_value_hint_mark_scheme_or_hidden_test(graded, fee
         text = _visible(raw)
         assert not [m for m in (*HIDDEN_MARKERS, *KEY_SYNTAX) if m in raw], student
         assert not [s for s in long if s in text], student
-        own = "".join(  # what the student wrote may come back to them
+        own = "".join(  # what the student wrote, or their code printed, may come back
             p.read_text(encoding="utf-8", errors="replace")
             for p in _files(root / "submitted" / student / ASSIGNMENT)
             if stat.S_ISREG(p.lstat().st_mode) and p.lstat().st_size < 10_000_000
-        )
+        ) + _printed_by_student_code(root, student)
         leaked = [v for v in short if _word_in(v, text) and not _word_in(v, own)]
         assert not leaked, (student, leaked)
