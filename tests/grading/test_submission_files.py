@@ -96,9 +96,11 @@ def test_a_wrong_answer_s_hint_stays_in_the_result_file_out_of_the_notebook(grad
     reasons = {o["question_id"]: " ".join(o["reasons"]) for o in result["outcomes"]}
     assert hint["dod_site"] in reasons["q2_posted_where"]  # for the instructor
     path = root / "autograded" / "c19_hidden_tracebacks" / ASSIGNMENT / "provenance.ipynb"
-    shown = next(
-        c for c in json.loads(path.read_text())["cells"] if c["id"] == "q2_posted_where_check"
-    )["outputs"][0]["data"]["text/plain"]
+    shown = "".join(
+        next(
+            c for c in json.loads(path.read_text())["cells"] if c["id"] == "q2_posted_where_check"
+        )["outputs"][0]["data"]["text/plain"]
+    )
     assert shown.startswith("Not quite.") and hint["dod_site"] not in shown
 
 
