@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from support import GOLDENS
+from support import GOLDENS, REPO
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,3 +55,17 @@ def case_copy(tmp_path: Path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(DEFAULT_CASE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def kit_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kit built as a wheel (``python -m build --wheel``), once per test session."""
+    out = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    return next(out.glob("sourcing_lab-*.whl"))

@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("assignment")
     grade.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     grade.add_argument("--timings", action="store_true", help="print each submission's time")
+    grade.add_argument(
+        "--require-isolation",
+        action="store_true",
+        help="grade nothing unless kernels get full isolation (Linux with bubblewrap)",
+    )
     course_dir(grade)
 
     report = sub.add_parser("report", help="analytics from the gradebook and the answers")
@@ -110,7 +115,12 @@ def _grade(args: argparse.Namespace) -> int:
     from sourcing_lab.grade import GradeError, format_summary, grade_assignment
 
     try:
-        summary = grade_assignment(args.course.resolve(), args.assignment, workers=args.workers)
+        summary = grade_assignment(
+            args.course.resolve(),
+            args.assignment,
+            workers=args.workers,
+            require_isolation=args.require_isolation,
+        )
     except GradeError as exc:
         raise KnownError(exc) from None
     roster = _roster_size(args.course.resolve(), args.assignment)

@@ -92,6 +92,7 @@ class StudentRow:
     score: float | None = None  # auto + manual total; None when there is no current grade
     items: dict[str, float | None] = field(default_factory=dict)  # grade id -> score
     answers: dict[str, Any] = field(default_factory=dict)  # question id -> recorded value
+    isolation: str = ""  # how isolated the grading kernel was (isolation.Isolation.describe)
 
 
 @dataclass
@@ -204,6 +205,9 @@ def _read(gb: Any, root: Path, assignment: str, error: type[ValueError]) -> Clas
         results = [r for n in notebooks if isinstance(r := read_result(folder / f"{n}.json"), dict)]
         for result in results:
             row.answers.update(result.get("answers") or {})
+        row.isolation = "; ".join(
+            sorted({str((r.get("isolation") or {}).get("text", "")) for r in results} - {""})
+        )
         if row.state == GRADED_STATE and submission is None:
             row.state = NOT_GRADABLE
             row.reason = "a result exists but the gradebook has no submission: grade it again"

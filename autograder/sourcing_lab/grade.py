@@ -4,7 +4,10 @@ Students are sharded over a few worker processes (starting a process costs ~3 s;
 per student would be slower than serial). Each worker runs nbgrader's own Autograde, through
 its API, with the course's configuration, one student at a time; the SQLite gradebook waits on
 its lock, so concurrent workers keep it consistent. Unreadable or oversized notebooks are
-rejected before any worker sees them. Progress, an ETA and a one-screen summary go to stderr.
+rejected before any worker sees them. Progress, an ETA and a one-screen summary go to stderr;
+the summary says how isolated the grading kernels were and what the intake left out of each
+submission. With ``require_isolation`` (or ``HardenedExecute.require_isolation`` in the course's
+config) nothing is graded unless this host gives kernels full isolation.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sourcing_lab.grading.ledger import backup_gradebook, read_result, result_path
+from sourcing_lab.grading import isolation
+from sourcing_lab.grading.ledger import (
+    backup_gradebook,
+    ignored_entries,
+    read_result,
+    result_path,
+)
 from sourcing_lab.grading.status import unreadable_reason
 
 
@@ -39,6 +48,8 @@ class GradeSummary:
     rejected: dict[str, str] = field(default_factory=dict)  # student -> not-gradable reason
     counts: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    isolation: Counter = field(default_factory=Counter)  # how isolated -> notebooks
+    ignored: dict[str, list[str]] = field(default_factory=dict)  # student -> left out
 
 
 def load_course_config(course_root: Path) -> Any:
@@ -93,13 +104,29 @@ def source_notebooks(course_root: Path, config: Any, assignment: str) -> list[st
     return sorted(p.stem for p in source.glob("*.ipynb"))
 
 
-def _worker(config_path: str, assignment: str, students: list[str], queue: Any) -> None:
+def check_isolation(config: Any, required: bool) -> None:
+    """Stop before anything is graded when full isolation is required and missing here."""
+    settings = config.HardenedExecute
+    if not (required or settings.get("require_isolation", False)):
+        return
+    offered = isolation.offered(
+        settings.get("bwrap", "bwrap"), network=not settings.get("no_network", True)
+    )
+    if offered.level != isolation.FULL:
+        raise GradeError(isolation.refusal(offered))
+
+
+def _worker(
+    config_path: str, assignment: str, students: list[str], queue: Any, required: bool
+) -> None:
     from nbgrader.apps import NbGraderAPI
 
     from sourcing_lab.exercises import load_nbgrader_config
 
     config = load_nbgrader_config(Path(config_path))
     config.Application.log_level = "WARN"
+    if required:
+        config.HardenedExecute.require_isolation = True
     api = NbGraderAPI(config=config)
     for student in students:
         started = time.monotonic()
@@ -116,11 +143,17 @@ def _shards(students: list[str], workers: int) -> list[list[str]]:
 
 
 def grade_assignment(
-    course_root: Path, assignment: str, *, workers: int = 2, stream: TextIO | None = None
+    course_root: Path,
+    assignment: str,
+    *,
+    workers: int = 2,
+    stream: TextIO | None = None,
+    require_isolation: bool = False,
 ) -> GradeSummary:
     stream = stream or sys.stderr
     course_root = Path(course_root).resolve()
     config = load_course_config(course_root)
+    check_isolation(config, require_isolation)
     notebooks = source_notebooks(course_root, config, assignment)
     students = collected(course_root, assignment)
     if not students:
@@ -137,20 +170,29 @@ def grade_assignment(
     gradable = []
     for student in students:
         folder = course_root / "submitted" / student / assignment
-        reasons = [r for n in notebooks if (r := unreadable_reason(folder / f"{n}.ipynb"))]
+        reasons = [
+            r
+            for n in notebooks
+            if (r := unreadable_reason(folder / f"{n}.ipynb", course_root / "submitted"))
+        ]
         if reasons:
             summary.rejected[student] = reasons[0]
         else:
             gradable.append(student)
     started = time.monotonic()
-    summary.outcomes = _run(course_root, assignment, gradable, workers, stream)
+    summary.outcomes = _run(course_root, assignment, gradable, workers, stream, require_isolation)
     summary.seconds = time.monotonic() - started
     summary.counts = _count_states(course_root, assignment, notebooks, summary)
     return summary
 
 
 def _run(
-    course_root: Path, assignment: str, students: list[str], workers: int, stream: TextIO
+    course_root: Path,
+    assignment: str,
+    students: list[str],
+    workers: int,
+    stream: TextIO,
+    required: bool,
 ) -> list[Outcome]:
     if not students:
         return []
@@ -158,7 +200,8 @@ def _run(
     queue = context.Queue()
     processes = [
         context.Process(
-            target=_worker, args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue)
+            target=_worker,
+            args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue, required),
         )
         for shard in _shards(students, max(1, min(workers, len(students))))
     ]
@@ -202,10 +245,15 @@ def _count_states(
 ) -> Counter:
     counts: Counter = Counter()
     counts["not gradable"] += len(summary.rejected)
+    for student in [*summary.rejected, *(o.student for o in summary.outcomes)]:
+        if found := ignored_entries(course_root, assignment, student):
+            summary.ignored[student] = found
     for outcome in summary.outcomes:
         results = [
             read_result(result_path(course_root, assignment, outcome.student, n)) for n in notebooks
         ]
+        for result in results:
+            summary.isolation[((result or {}).get("isolation") or {}).get("text", "unknown")] += 1
         if not outcome.ok or any(r is None for r in results):
             counts["not gradable"] += 1
             continue
@@ -231,6 +279,8 @@ def format_summary(summary: GradeSummary, assignment: str, roster_size: int) -> 
         ),
         f"  not submitted: {max(roster_size - graded, 0)}",
     ]
+    for text, count in sorted(summary.isolation.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  isolation: {text}" + (f" ({count} notebooks)" if count > 1 else ""))
     for student, reason in sorted(summary.rejected.items()):
         lines.append(f"  not gradable: {student}: {reason}")
     for outcome in summary.outcomes:
@@ -239,6 +289,8 @@ def format_summary(summary: GradeSummary, assignment: str, roster_size: int) -> 
                 f"  not gradable: {outcome.student}: grading failed "
                 f"({outcome.detail.strip().splitlines()[-1:] or ['see the log']})"
             )
+    for student, ignored in sorted(summary.ignored.items()):
+        lines += [f"  {student}: {line}" for line in ignored]
     slowest = sorted(summary.outcomes, key=lambda o: -o.seconds)[:3]
     if slowest:
         lines.append("  slowest: " + ", ".join(f"{o.student} {o.seconds:.1f} s" for o in slowest))

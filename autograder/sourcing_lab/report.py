@@ -283,8 +283,8 @@ def build_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(
         out_dir / "scores.csv",
-        ["student_id", "state", "score", "max_score", "reason"],
-        ([r.student, r.state, r.score, data.max_score, r.reason] for r in data.rows),
+        ["student_id", "state", "score", "max_score", "reason", "isolation"],
+        ([r.student, r.state, r.score, data.max_score, r.reason, r.isolation] for r in data.rows),
     )
     for name, rows in tables.items():
         headers = COLUMNS[name].split()

@@ -272,6 +272,8 @@ def _overview(data: ClassData, bins: list[tuple[str, int]]) -> str:
             f"<p class='note'>{counts['stale']} student(s) submitted again after grading: the "
             "newest submission is not graded, so they are left out of every statistic.</p>"
         )
+    for text, n in Counter(r.isolation for r in data.rows if r.isolation).items():
+        parts.append(f"<p class='note'>Grading kernels: {esc(text)}: {n} student(s).</p>")
     parts.append(table("Submissions by state", ["state", "students"], list(counts.items())))
     desc = "Number of students on the roster in each submission state."
     parts.append(

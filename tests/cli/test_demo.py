@@ -16,9 +16,12 @@ def test_demo_builds_feedback_report_and_exports(tmp_path, capsys):
     printed = capsys.readouterr().out
     root = tmp_path / "classroom"
     assert str(root) in printed and "report:" in printed and "export:" in printed
+    assert "isolation: " in printed  # how isolated the grading kernels were
     for assignment in ("a01_provenance", "a03_claims"):
         feedback = list((root / "feedback").glob(f"*/{assignment}/*.html"))
         assert len(feedback) >= 4, feedback  # the blank student may have nothing to show
+        for folder in (root / "feedback").glob(f"*/{assignment}"):  # only what the kit made
+            assert {p.suffix for p in folder.iterdir()} <= {".html", ".txt"}, folder
         report = root / "reports" / assignment / "report.html"
         assert "<svg" in report.read_text(encoding="utf-8")
         with (root / "exports" / f"{assignment}-csv.csv").open(encoding="utf-8-sig") as handle:

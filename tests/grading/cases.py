@@ -7,6 +7,7 @@ first: if one of them stopped the batch, every later case would fail too.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,3 +236,149 @@ FORK_BOMB = (  # one child leaves the process group first, as a kernel escaping 
     "        kids.append(subprocess.Popen(['sleep', '600']))\n    except OSError:\n        break\n"
     "print('started', len(kids))"
 )
+
+
+ZERO_CODE = {**FULL, "q6_days": 0.0}
+WRONG = {"q2_posted_where": "dod_site", "q3_footer": "last_line"}
+
+
+def reliability_cases(nb, refs):
+    """Cases 1-32 by student id: (submission spec, expected auto scores, expected states)."""
+    from kit import embed, record
+
+    good = perfect(nb, refs)
+    only_widgets = [r for r in refs if r.question_id != "q6_days"]
+    wrong = [record(ASSIGNMENT, q, v) for q, v in WRONG.items()]
+    return {
+        # -- batch-killers first ------------------------------------------------------------
+        "c01_dup_test": (with_cells(good, _dup_test), FULL, {}),
+        "c02_dup_answer": (with_cells(good, _dup_answer), FULL, {"q6_days": "flag"}),
+        "c03_forged_schema": (with_cells(good, _forged_schema), FULL, {}),
+        # -- files and structure ------------------------------------------------------------
+        "c04_perfect": (good, FULL, {}),
+        "c05_blank": ({"nb": nb, "records": []}, dict.fromkeys(AUTO_ITEMS, 0.0), {}),
+        "c06_ipynb_only": ({**good, "answers_dir": False}, FULL, {}),
+        "c07_answers_folder_only": ({"nb": perfect(nb, [])["nb"], "records": refs}, FULL, {}),
+        "c08_truncated_json": (
+            {"nb": json.dumps(good["nb"]).encode()[:5000], "records": refs},
+            None,
+            {},
+        ),
+        "c09_renamed": ({**good, "name": "provenance (1).ipynb"}, None, {}),
+        "c10_empty": ({"nb": None, "records": []}, None, {}),
+        "c11_encodings": (
+            {
+                "nb": good["nb"],
+                "records": [
+                    *refs,
+                    record(ASSIGNMENT, "q7_written", "\ufeffLine one\r\nمرحبا \u202eevil\u202c 🙂"),
+                ],
+            },
+            FULL,
+            {},
+        ),
+        "c12_bad_answer_files": (
+            {
+                "nb": perfect(nb, [])["nb"],
+                "records": refs[2:],
+                "extra": {
+                    "answers/q2_posted_where.json": b'{"question_id": "q2_pos',
+                    "answers/q3_footer.json": json.dumps(
+                        {**refs[1].to_json(), "value": ["forum_heading"]}
+                    ).encode(),
+                    "answers/q99_bonus.json": json.dumps(
+                        {**refs[0].to_json(), "question_id": "q99_bonus"}
+                    ).encode(),
+                },
+            },
+            {**FULL, "q2_posted_where": 0.0, "q3_footer": 0.0},
+            {"q2_posted_where": "zero", "q3_footer": "zero"},
+        ),
+        # -- metadata tampering -------------------------------------------------------------
+        "c13_edited_locked": (with_cells(good, _edit_locked), FULL, {}),
+        "c14_deleted_test": (with_cells(good, _delete_test), FULL, {}),
+        "c15_stripped_metadata": (with_cells(good, _strip_metadata), FULL, {}),
+        "c16_points_changed": (with_cells(good, _points), FULL, {}),
+        "c17_cell_type_changed": (with_cells(good, _cell_type), FULL, {}),
+        "c18_bonus_cell_kernelspec": (with_cells(good, _bonus_and_kernel), FULL, {}),
+        # -- in-kernel tampering ------------------------------------------------------------
+        "c19_hidden_tracebacks": (
+            {"nb": embed(nb, wrong), "records": wrong},
+            dict.fromkeys(AUTO_ITEMS, 0.0),
+            {},
+        ),
+        "c20_always_equal": (with_cells(good, _code(ALWAYS_EQUAL)), ZERO_CODE, {"q6_days": "zero"}),
+        "c21_monkeypatch": (
+            with_cells({"nb": embed(nb, wrong), "records": wrong}, _prepend(MONKEYPATCH)),
+            dict.fromkeys(AUTO_ITEMS, 0.0),
+            {"q6_days": "zero"},
+        ),
+        "c22_shadow_modules": (
+            {
+                **good,
+                "extra": {
+                    "course.py": b"raise SystemExit('shadowed')\n",
+                    "pandas.py": b"raise SystemExit('shadowed')\n",
+                    "course/__init__.py": b"raise SystemExit('shadowed')\n",
+                },
+            },
+            FULL,
+            {},
+        ),
+        "c23_warnings_on_stderr": (
+            with_cells(
+                good,
+                _code(
+                    "import sys, warnings\nwarnings.warn('a FutureWarning-like note')\n"
+                    "print('noise', file=sys.stderr)\n" + GOOD_CODE
+                ),
+            ),
+            FULL,
+            {},
+        ),
+        # -- resources and faults -----------------------------------------------------------
+        "c24_infinite_loop": (
+            with_cells(good, _code("while True:\n    pass")),
+            ZERO_CODE,
+            {"q6_days": "zero"},
+        ),
+        "c25_ignores_sigint": (
+            with_cells(
+                good,
+                _code(
+                    "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                    "while True:\n    time.sleep(0.1)"
+                ),
+            ),
+            ZERO_CODE,
+            {"q6_days": "zero"},
+        ),
+        "c26_deadline": (with_cells(good, _many_sleeps), ZERO_CODE, {"q6_days": "zero"}),
+        "c27_memory_bomb": (
+            with_cells(good, _code("hog = bytearray(8 * 2**30)\ndays = 661")),
+            ZERO_CODE,
+            {"q6_days": "zero"},
+        ),
+        "c28_kernel_crash": (
+            with_cells(good, _code("import os\nos._exit(1)")),
+            ZERO_CODE,
+            {"q6_days": "zero"},
+        ),
+        "c29_huge_output": (
+            with_cells(good, _huge_outputs),
+            FULL,
+            {},
+        ),
+        "c30_fork_bomb_network": (with_cells(good, _append(FORK_BOMB + "\n" + NETWORK)), FULL, {}),
+        # -- instructor side ----------------------------------------------------------------
+        "c31_reads_instructor_files": (with_cells(good, _append(READ_INSTRUCTOR)), FULL, {}),
+        "c32_writes_instructor_files": (with_cells(good, _append(WRITE_INSTRUCTOR)), FULL, {}),
+        "c33_hides_widget_answers": (
+            with_cells(
+                only_widgets and {"nb": embed(nb, only_widgets), "records": only_widgets},
+                _prepend(HIDE_TRACEBACKS),
+            ),
+            ZERO_CODE,
+            {},
+        ),
+    }

@@ -38,12 +38,17 @@ def env_for(home: Path) -> dict[str, str]:
     return env
 
 
-def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None):
-    """Run a real ``nbgrader`` command in the course folder."""
+def nbgrader(
+    root: Path, *args: str, check: bool = True, cwd: Path | None = None, bin_dir: Path = BIN
+):
+    """Run a real ``nbgrader`` command in the course folder (from the environment ``bin_dir``,
+    this one by default)."""
+    env = env_for(root.parent / "home")
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     result = subprocess.run(
-        [str(BIN / "nbgrader"), *args],
+        [str(bin_dir / "nbgrader"), *args],
         cwd=cwd or root,
-        env=env_for(root.parent / "home"),
+        env=env,
         capture_output=True,
         text=True,
         timeout=900,
@@ -55,10 +60,14 @@ def nbgrader(root: Path, *args: str, check: bool = True, cwd: Path | None = None
     return result
 
 
-def make_course(folder: Path, assignments: list[str]) -> Path:
+def make_course(folder: Path, assignments: list[str], edit_source: Any = None) -> Path:
+    """A course from ``sourcing-lab course init``; ``edit_source(root)`` may change its
+    ``source/`` before the assignments are generated."""
     root = init_course(folder / "classroom")
     with (root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
         config.write(TEST_LIMITS)
+    if edit_source:
+        edit_source(root)
     for assignment in assignments:
         nbgrader(root, "generate_assignment", assignment, "--force")
     return root

@@ -12,213 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
-from cases import (
-    ALWAYS_EQUAL,
-    ASSIGNMENT,
-    AUTO_ITEMS,
-    FORK_BOMB,
-    FULL,
-    GOOD_CODE,
-    HIDE_TRACEBACKS,
-    MONKEYPATCH,
-    NETWORK,
-    READ_INSTRUCTOR,
-    WRITE_INSTRUCTOR,
-    _append,
-    _bonus_and_kernel,
-    _cell_type,
-    _code,
-    _delete_test,
-    _dup_answer,
-    _dup_test,
-    _edit_locked,
-    _forged_schema,
-    _huge_outputs,
-    _many_sleeps,
-    _points,
-    _prepend,
-    _strip_metadata,
-    perfect,
-    with_cells,
-)
-from kit import (
-    embed,
-    item_scores,
-    make_course,
-    nbgrader,
-    place_submission,
-    record,
-    reference_records,
-    release_notebook,
-    result_of,
-)
+from cases import ASSIGNMENT, AUTO_ITEMS
+from file_cases import HYGIENE
+from kit import item_scores, result_of
 
 import course
+from sourcing_lab.grading import isolation
 from sourcing_lab.grading.cgroup import PREFIX, group_parents, sweep_empty_groups
 
 pytestmark = pytest.mark.slow
-ZERO_CODE = {**FULL, "q6_days": 0.0}
-WRONG = {"q2_posted_where": "dod_site", "q3_footer": "last_line"}
-
-
-def _cases(nb, refs):
-    good = perfect(nb, refs)
-    only_widgets = [r for r in refs if r.question_id != "q6_days"]
-    wrong = [record(ASSIGNMENT, q, v) for q, v in WRONG.items()]
-    return {
-        # -- batch-killers first ------------------------------------------------------------
-        "c01_dup_test": (with_cells(good, _dup_test), FULL, {}),
-        "c02_dup_answer": (with_cells(good, _dup_answer), FULL, {"q6_days": "flag"}),
-        "c03_forged_schema": (with_cells(good, _forged_schema), FULL, {}),
-        # -- files and structure ------------------------------------------------------------
-        "c04_perfect": (good, FULL, {}),
-        "c05_blank": ({"nb": nb, "records": []}, dict.fromkeys(AUTO_ITEMS, 0.0), {}),
-        "c06_ipynb_only": ({**good, "answers_dir": False}, FULL, {}),
-        "c07_answers_folder_only": ({"nb": perfect(nb, [])["nb"], "records": refs}, FULL, {}),
-        "c08_truncated_json": (
-            {"nb": json.dumps(good["nb"]).encode()[:5000], "records": refs},
-            None,
-            {},
-        ),
-        "c09_renamed": ({**good, "name": "provenance (1).ipynb"}, None, {}),
-        "c10_empty": ({"nb": None, "records": []}, None, {}),
-        "c11_encodings": (
-            {
-                "nb": good["nb"],
-                "records": [
-                    *refs,
-                    record(ASSIGNMENT, "q7_written", "\ufeffLine one\r\nمرحبا \u202eevil\u202c 🙂"),
-                ],
-            },
-            FULL,
-            {},
-        ),
-        "c12_bad_answer_files": (
-            {
-                "nb": perfect(nb, [])["nb"],
-                "records": refs[2:],
-                "extra": {
-                    "answers/q2_posted_where.json": b'{"question_id": "q2_pos',
-                    "answers/q3_footer.json": json.dumps(
-                        {**refs[1].to_json(), "value": ["forum_heading"]}
-                    ).encode(),
-                    "answers/q99_bonus.json": json.dumps(
-                        {**refs[0].to_json(), "question_id": "q99_bonus"}
-                    ).encode(),
-                },
-            },
-            {**FULL, "q2_posted_where": 0.0, "q3_footer": 0.0},
-            {"q2_posted_where": "zero", "q3_footer": "zero"},
-        ),
-        # -- metadata tampering -------------------------------------------------------------
-        "c13_edited_locked": (with_cells(good, _edit_locked), FULL, {}),
-        "c14_deleted_test": (with_cells(good, _delete_test), FULL, {}),
-        "c15_stripped_metadata": (with_cells(good, _strip_metadata), FULL, {}),
-        "c16_points_changed": (with_cells(good, _points), FULL, {}),
-        "c17_cell_type_changed": (with_cells(good, _cell_type), FULL, {}),
-        "c18_bonus_cell_kernelspec": (with_cells(good, _bonus_and_kernel), FULL, {}),
-        # -- in-kernel tampering ------------------------------------------------------------
-        "c19_hidden_tracebacks": (
-            {"nb": embed(nb, wrong), "records": wrong},
-            dict.fromkeys(AUTO_ITEMS, 0.0),
-            {},
-        ),
-        "c20_always_equal": (with_cells(good, _code(ALWAYS_EQUAL)), ZERO_CODE, {"q6_days": "zero"}),
-        "c21_monkeypatch": (
-            with_cells({"nb": embed(nb, wrong), "records": wrong}, _prepend(MONKEYPATCH)),
-            dict.fromkeys(AUTO_ITEMS, 0.0),
-            {"q6_days": "zero"},
-        ),
-        "c22_shadow_modules": (
-            {
-                **good,
-                "extra": {
-                    "course.py": b"raise SystemExit('shadowed')\n",
-                    "pandas.py": b"raise SystemExit('shadowed')\n",
-                    "course/__init__.py": b"raise SystemExit('shadowed')\n",
-                },
-            },
-            FULL,
-            {},
-        ),
-        "c23_warnings_on_stderr": (
-            with_cells(
-                good,
-                _code(
-                    "import sys, warnings\nwarnings.warn('a FutureWarning-like note')\n"
-                    "print('noise', file=sys.stderr)\n" + GOOD_CODE
-                ),
-            ),
-            FULL,
-            {},
-        ),
-        # -- resources and faults -----------------------------------------------------------
-        "c24_infinite_loop": (
-            with_cells(good, _code("while True:\n    pass")),
-            ZERO_CODE,
-            {"q6_days": "zero"},
-        ),
-        "c25_ignores_sigint": (
-            with_cells(
-                good,
-                _code(
-                    "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                    "while True:\n    time.sleep(0.1)"
-                ),
-            ),
-            ZERO_CODE,
-            {"q6_days": "zero"},
-        ),
-        "c26_deadline": (with_cells(good, _many_sleeps), ZERO_CODE, {"q6_days": "zero"}),
-        "c27_memory_bomb": (
-            with_cells(good, _code("hog = bytearray(8 * 2**30)\ndays = 661")),
-            ZERO_CODE,
-            {"q6_days": "zero"},
-        ),
-        "c28_kernel_crash": (
-            with_cells(good, _code("import os\nos._exit(1)")),
-            ZERO_CODE,
-            {"q6_days": "zero"},
-        ),
-        "c29_huge_output": (
-            with_cells(good, _huge_outputs),
-            FULL,
-            {},
-        ),
-        "c30_fork_bomb_network": (with_cells(good, _append(FORK_BOMB + "\n" + NETWORK)), FULL, {}),
-        # -- instructor side ----------------------------------------------------------------
-        "c31_reads_instructor_files": (with_cells(good, _append(READ_INSTRUCTOR)), FULL, {}),
-        "c32_writes_instructor_files": (with_cells(good, _append(WRITE_INSTRUCTOR)), FULL, {}),
-        "c33_hides_widget_answers": (
-            with_cells(
-                only_widgets and {"nb": embed(nb, only_widgets), "records": only_widgets},
-                _prepend(HIDE_TRACEBACKS),
-            ),
-            ZERO_CODE,
-            {},
-        ),
-    }
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("reliability"), [ASSIGNMENT])
-    _name, nb = release_notebook(root, ASSIGNMENT)
-    refs = reference_records(ASSIGNMENT, without=("q6_days",))
-    cases = _cases(nb, refs)
-    for student, (spec, _scores, _states) in cases.items():
-        place_submission(
-            root,
-            student,
-            ASSIGNMENT,
-            spec["nb"],
-            spec.get("records", []),
-            answers_dir=spec.get("answers_dir", True),
-            name=spec.get("name"),
-            extra=spec.get("extra"),
-        )
-    run = nbgrader(root, "autograde", ASSIGNMENT, "--force", check=False)
-    return root, cases, run
 
 
 CASE_IDS = [
@@ -255,6 +57,7 @@ CASE_IDS = [
     "c31_reads_instructor_files",
     "c32_writes_instructor_files",
     "c33_hides_widget_answers",
+    *HYGIENE,  # cases 33-36: file_cases.py
 ]
 
 
@@ -324,13 +127,15 @@ def test_student_code_could_not_read_or_write_instructor_files(graded):
     assert "overwritten" not in other
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the lockdown needs a grader running as root")
-def test_a_root_kernel_could_not_undo_its_sandbox(graded):
+@pytest.mark.skipif(
+    "view" not in isolation.offered().applied, reason="no bubblewrap view on this host"
+)
+def test_a_kernel_could_not_undo_its_sandbox(graded):
     root, _cases, _run = graded
     text = (
         root / "autograded" / "c31_reads_instructor_files" / ASSIGNMENT / "provenance.ipynb"
     ).read_text()
-    assert "KEYFILES 0" in text  # unmounting failed: the keys stayed hidden
+    assert "KEYFILES 0" in text  # the kit's keys are not in its view, even after umount tries
     planted = [
         Path(course.__file__).parent / "planted_by_c32.py",
         Path(os.__file__).parent / "planted_by_c32.py",

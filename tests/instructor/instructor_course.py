@@ -20,6 +20,7 @@ from course.casefile import load_case
 from course.checks.dispatch import evaluate
 from course.questions import load_assignment
 from sourcing_lab.course_init import init_course
+from sourcing_lab.grading import isolation
 from sourcing_lab.grading.ledger import result_path, write_result
 from sourcing_lab.grading.status import submitted_timestamp
 from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question, reference_answers
@@ -29,6 +30,9 @@ A01, A02, A03 = "a01_provenance", "a02_attribution", "a03_claims"
 WHEN = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 FORMULA_ID = '=HYPERLINK("x")'
 EMPTY_NB = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}
+
+
+FULL_ISOLATION = isolation.Isolation(applied=tuple(isolation.PARTS))
 
 
 def desk_log(*events: tuple[str, str]) -> list[dict[str, str]]:
@@ -144,6 +148,7 @@ def grade(
             "problems": {},
             "notes": [],
             "flags": {f: "duplicate answer cell" for f in flagged},
+            "isolation": FULL_ISOLATION.as_dict(),  # as a kernel in bubblewrap records it
         },
     )
 

@@ -56,6 +56,9 @@ def test_report_is_one_self_contained_page_with_its_csv_tables(course, tmp_path)
         assert heading in html
     assert "point-biserial" in html and "corrected item–total correlation" in html
     assert "opened at any time" in html and "<i>before</i> answering" in html
+    assert "Grading kernels: full (allow-list file view (bubblewrap)" in html
+    graded = [r for r in rows(folder, "scores") if r["state"] != "not submitted"]
+    assert graded and {r["isolation"][:5] for r in graded if r["state"] == "graded"} == {"full "}
 
 
 def test_scores_table_has_every_student_in_a_distinct_state(course, tmp_path):

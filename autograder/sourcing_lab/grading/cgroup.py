@@ -7,7 +7,12 @@ can kill them all when the notebook ends.
 
 cgroup v1 (a ``pids`` hierarchy) and cgroup v2 (a unified hierarchy with the ``pids``
 controller) are both tried. Where neither can be written (no root, a read-only
-``/sys/fs/cgroup``), the kernel runs without the cap and the grader logs why.
+``/sys/fs/cgroup``), the cap comes from ``RLIMIT_NPROC`` inside the kernel's own user namespace
+instead (``sandbox_entry``), or is missing, and the isolation record says which.
+
+bubblewrap does not make control groups; this module is kept for that, and for the kill: a
+root kernel's pids group reaches every process it started, whatever it did with its process
+group.
 """
 
 from __future__ import annotations
@@ -46,6 +51,14 @@ def group_parents() -> list[Path]:
         if controllers.is_file() and "pids" in controllers.read_text().split():
             found.append(unified / _own_path("").lstrip("/"))
     return found
+
+
+def writable_parent() -> Path | None:
+    """The first folder in which this process may make a kernel's group, if any."""
+    for parent in group_parents():
+        if os.access(parent, os.W_OK):
+            return parent
+    return None
 
 
 def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:

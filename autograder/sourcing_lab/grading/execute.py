@@ -2,9 +2,14 @@
 
 ``HardenedExecute`` replaces nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``:
 
-- the kernel starts through ``sourcing_lab.grading.sandbox`` (memory, CPU, file-size and process
-  caps; no network; instructor folders hidden) in its own process group, over IPC sockets;
+- the kernel starts through ``sourcing_lab.grading.sandbox``: an allow-list file view built by
+  bubblewrap (``kernel_view``), no network, no capabilities, memory, CPU, file-size and process
+  caps, in a pids group of its own, over IPC sockets. What it got is recorded (``isolation``):
+  in the log, in ``resources["sourcing_lab"]["isolation"]`` for the result file, and
+  ``require_isolation`` refuses to grade below full;
 - its environment is scrubbed: only a short allow-list of variables reaches it;
+- interrupts go as messages (the kernel signals itself), since the sandbox's own process is not
+  the kernel;
 - a per-cell timeout (nbgrader's ``timeout``) and a whole-notebook ``deadline``: cells after the
   deadline are not run and get a "deadline" error output;
 - outputs are capped in bytes as they arrive (per cell, per notebook, display updates
@@ -27,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -36,12 +41,10 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
+from sourcing_lab.grading import isolation
 from sourcing_lab.grading.cgroup import find_group, kill_group, sweep_empty_groups
-from sourcing_lab.grading.ledger import find_coursedir
-from sourcing_lab.grading.lockdown import inside
+from sourcing_lab.grading.kernel_view import MB, view_arguments
 from sourcing_lab.grading.output_budget import OutputBudget
-from sourcing_lab.grading.sandbox import needed_for_reading
-from sourcing_lab.keys import KEYS_ROOT
 
 ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
 
@@ -49,7 +52,9 @@ ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the kernel command through the sandbox launcher, talking over IPC sockets."""
 
-    sandbox_spec: ClassVar[dict[str, Any]] = {}  # replaced per instance before start
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sandbox_spec: dict[str, Any] = {}  # set by HardenedExecute before the start
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
@@ -66,28 +71,41 @@ class HardenedExecute(Execute):
     memory_mb = Integer(2048, help="Address-space cap for the kernel, in MiB.").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time cap for the kernel process.").tag(config=True)
     file_mb = Integer(64, help="Largest file the kernel may write, in MiB.").tag(config=True)
-    processes = Integer(256, help="Process cap (ignored by the OS for root).").tag(config=True)
+    processes = Integer(256, help="Processes and threads the kernel may have at once.").tag(
+        config=True
+    )
+    workdir_mb = Integer(512, help="Space for what the kernel writes in its folder, MiB.").tag(
+        config=True
+    )
+    tmp_mb = Integer(256, help="Space for the kernel's /tmp and home, in MiB.").tag(config=True)
     max_cell_output_bytes = Integer(100_000).tag(config=True)
     max_notebook_output_bytes = Integer(2_000_000).tag(config=True)
     max_check_output_bytes = Integer(
         500_000, help="Output bytes for all graded check cells together (a pool of their own)."
     ).tag(config=True)
     no_network = Bool(True, help="Run the kernel in an empty network namespace.").tag(config=True)
+    bwrap = Unicode("bwrap", help="The bubblewrap program that builds the kernel's view.").tag(
+        config=True
+    )
+    require_isolation = Bool(
+        False, help="Refuse to grade unless the kernel gets full isolation (see isolation.py)."
+    ).tag(config=True)
+    read_only_paths = List(
+        Unicode(),
+        help="More files or folders the kernel may read (for example data the notebooks need).",
+    ).tag(config=True)
     skip_when_nothing_to_run = Bool(
         True,
         help="Grade without a kernel when no answer cell was changed and every graded "
         "item is scored from recorded answers.",
     ).tag(config=True)
-    hide_paths = List(Unicode(), help="Extra folders or files hidden from the kernel.").tag(
-        config=True
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
         self._started = 0.0
         self._budget = self._new_budget()
-        self.isolation_notes: list[str] = []
+        self.isolation = isolation.NOT_NEEDED
         self._dead: tuple[str, str] | None = None
         self._pids_group: str | None = None
         self._ipc_dir = ""
@@ -97,10 +115,21 @@ class HardenedExecute(Execute):
         self._started = 0.0
         self._budget = self._new_budget()
         self._dead, self._timeouts = None, 0
+        self.isolation = isolation.NOT_NEEDED
+        if self.require_isolation:
+            offered = self.host_isolation()
+            if offered.level != isolation.FULL:
+                raise isolation.IsolationRefused(isolation.refusal(offered))
         if self.skip_when_nothing_to_run and nothing_to_run(nb, resources):
             self.log.info("no code answers and only kit-scored items: graded without a kernel")
-            return nb, resources
-        return super().preprocess(nb, resources, km)
+            result = nb, resources
+        else:
+            result = super().preprocess(nb, resources, km)
+        resources.setdefault("sourcing_lab", {})["isolation"] = self.isolation.as_dict()
+        return result
+
+    def host_isolation(self) -> isolation.Isolation:
+        return isolation.offered(self.bwrap, network=not self.no_network)
 
     # -- kernel start -------------------------------------------------------------------
     def create_kernel_manager(self) -> AsyncKernelManager:
@@ -109,51 +138,43 @@ class HardenedExecute(Execute):
         self._ipc_dir = tempfile.mkdtemp(prefix="sl-kernel-")
         km.ip = os.path.join(self._ipc_dir, "k")
         km.connection_file = os.path.join(self._ipc_dir, "connection.json")  # not in TMPDIR
-        workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
-        self._status_file = os.path.join(self._ipc_dir, "status.json")
-        km.sandbox_spec = {
-            "memory_bytes": self.memory_mb * 2**20,
-            "cpu_seconds": self.cpu_seconds,
-            "file_bytes": self.file_mb * 2**20,
-            "processes": self.processes,
-            "no_network": self.no_network,
-            "hide": self._hidden(),
-            "workdir": workdir,
-            "status_file": self._status_file,
-            "pids_group": os.path.basename(self._ipc_dir),
-            "private_dir": self._ipc_dir,
-        }
+        km.kernel_spec.interrupt_mode = "message"  # the launcher's process is not the kernel
+        km.sandbox_spec = self._sandbox_spec()
         return km
 
-    def _hidden(self) -> list[str]:
-        """Instructor folders the kernel must not see: keys, sources, other submissions, the
-        gradebook. The whole course folder when it holds no Python the kernel needs."""
-        hidden = [str(KEYS_ROOT), *self.hide_paths]
-        coursedir = find_coursedir(self)
-        if coursedir is not None:
-            root = Path(coursedir.root)
-            if any(inside(p, root) for p in needed_for_reading()):
-                hidden += [
-                    str(root / d)
-                    for d in (
-                        coursedir.source_directory,
-                        coursedir.submitted_directory,
-                        coursedir.autograded_directory,
-                        coursedir.feedback_directory,
-                    )
-                ]
-            else:
-                hidden.append(str(root))
-            db = coursedir.db_url.removeprefix("sqlite:///")
-            if db != coursedir.db_url:
-                hidden.append(db)
-        return [h for h in dict.fromkeys(hidden) if os.path.exists(h)]
+    def _sandbox_spec(self) -> dict[str, Any]:
+        workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
+        offered = self.host_isolation()
+        view = None
+        if "view" in offered.applied:
+            view = view_arguments(
+                shutil.which(self.bwrap) or self.bwrap,
+                workdir=workdir,
+                private_dir=self._ipc_dir,
+                read_only=tuple(self.read_only_paths),
+                network=not self.no_network,
+                workdir_bytes=self.workdir_mb * MB,
+                tmp_bytes=self.tmp_mb * MB,
+            )
+        return {
+            "limits": {
+                "memory_bytes": self.memory_mb * MB,
+                "cpu_seconds": self.cpu_seconds,
+                "file_bytes": self.file_mb * MB,
+                "processes": self.processes,
+            },
+            "view": view,
+            "workdir": workdir,
+            "status_file": os.path.join(self._ipc_dir, "status.json"),
+            "entry_status_file": os.path.join(self._ipc_dir, "entry.json"),
+            "pids_group": os.path.basename(self._ipc_dir),
+        }
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
         env = {k: os.environ[k] for k in ENV_ALLOW if k in os.environ}
-        env["HOME"] = os.path.join(self._ipc_dir, "home")  # caches stay out of the submission
+        env["HOME"] = os.path.join(self._ipc_dir, "home")  # the sandbox has its own
         env["IPYTHONDIR"] = os.path.join(self._ipc_dir, "ipython")
-        env["TMPDIR"] = os.path.join(self._ipc_dir, "tmp")  # the rest of /tmp is read-only
+        env["TMPDIR"] = os.path.join(self._ipc_dir, "tmp")
         os.makedirs(env["TMPDIR"], exist_ok=True)
         env["MPLBACKEND"] = "Agg"
         env["MALLOC_ARENA_MAX"] = "2"
@@ -161,23 +182,28 @@ class HardenedExecute(Execute):
         kwargs["env"] = env
         await super().async_start_new_kernel(**kwargs)
         self._started = time.monotonic()
-        self._log_isolation()
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
-    def _log_isolation(self) -> None:
-        for _ in range(50):  # the launcher writes its notes before exec'ing the kernel
-            if os.path.exists(self._status_file):
-                break
-            time.sleep(0.02)
-        try:
-            status = json.loads(Path(self._status_file).read_text(encoding="utf-8"))
-            notes, self._pids_group = status["notes"], status.get("cgroup")
-        except (OSError, ValueError, KeyError):
-            notes = ["sandbox status unknown"]
-        self.isolation_notes = notes
-        for note in notes:
-            self.log.warning("sandbox: %s", note)
+    async def async_start_new_kernel_client(self) -> Any:
+        client = await super().async_start_new_kernel_client()
+        self._record_isolation()  # the kernel answered: its launch is over
+        return client
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    def _record_isolation(self) -> None:
+        launcher = _read_json(os.path.join(self._ipc_dir, "status.json"))
+        entry = _read_json(os.path.join(self._ipc_dir, "entry.json"))
+        self._pids_group = launcher.get("cgroup")
+        for problem in entry.get("problems", []):
+            self.log.warning("sandbox: %s", problem)
+        self.isolation = isolation.after_start(self.host_isolation(), launcher, entry)
+        if self.isolation.level != isolation.FULL:
+            self.log.warning("sandbox: isolation %s", self.isolation.describe())
+        if self.require_isolation and self.isolation.level != isolation.FULL:
+            self._stop_kernel()
+            raise isolation.IsolationRefused(isolation.refusal(self.isolation))
 
     # -- cells --------------------------------------------------------------------------
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
@@ -285,6 +311,14 @@ def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
         if cell.cell_type == "code" and not meta:
             return False  # a cell the student added
     return True
+
+
+def _read_json(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _error(name: str, value: str) -> NotebookNode:

@@ -4,6 +4,15 @@
 # the whole config being skipped (nbgrader ignores a config file whose imports fail).
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
+# Submissions: every step reads a clean copy, never the files as they lie on disk (no links,
+# pipes, sockets or devices; sizes capped by CourseDirectory.max_file_size / max_dir_size).
+# See sourcing_lab/grading/nbgrader_hooks.py for why these are the points to hook in.
+c.ExchangeFactory.collect = "sourcing_lab.grading.nbgrader_hooks.SafeCollect"
+c.ZipCollectApp.extractor_plugin = "sourcing_lab.grading.nbgrader_hooks.SafeExtractor"
+c.ZipCollectApp.collector_plugin = "sourcing_lab.grading.nbgrader_hooks.SafeFileNameCollector"
+c.Autograde.exporter_class = "sourcing_lab.grading.nbgrader_hooks.IntakeExporter"
+c.GenerateFeedback.exporter_class = "sourcing_lab.grading.nbgrader_hooks.FeedbackExporter"
+
 # Never release or overwrite a recorded answers/ folder.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answers"]
 
@@ -55,9 +64,10 @@ c.HardenedExecute.deadline = 300  # seconds per notebook
 c.HardenedExecute.memory_mb = 2048
 c.LimitOutput.max_lines = 1000
 
-# Feedback shows scores and reasons, never hidden tests.
+# Feedback shows scores and reasons, never hidden tests or a mark scheme.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

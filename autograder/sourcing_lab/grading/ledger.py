@@ -6,6 +6,9 @@
 - The **result** of each notebook (per-item outcomes, the harvested answers, the submission's
   time stamp) is written as JSON under ``<course root>/sourcing_lab/results/``, for reports,
   exports and the stale check. It never goes into the autograded or feedback folders.
+- What each step that copies a submission (collect, zip_collect, autograde) **left out of it**
+  (links, pipes, devices, files over the limits: ``intake``) is written as JSON under
+  ``<course root>/sourcing_lab/ignored/``, one file per submission and step.
 """
 
 from __future__ import annotations
@@ -77,6 +80,29 @@ def results_folder(course_root: str | Path) -> Path:
 
 def result_path(course_root: str | Path, assignment: str, student: str, notebook: str) -> Path:
     return results_folder(course_root) / assignment / student / f"{notebook}.json"
+
+
+INTAKE_STEPS = ("collect", "zip_collect", "autograde")
+
+
+def ignored_path(course_root: str | Path, assignment: str, student: str, step: str) -> Path:
+    return Path(course_root) / "sourcing_lab" / "ignored" / assignment / student / f"{step}.json"
+
+
+def record_ignored(
+    course_root: str | Path, assignment: str, student: str, step: str, described: list[str]
+) -> None:
+    """What ``step`` left out of this submission (replacing what that step said before)."""
+    write_result(ignored_path(course_root, assignment, student, step), {"ignored": described})
+
+
+def ignored_entries(course_root: str | Path, assignment: str, student: str) -> list[str]:
+    """Everything any step left out of this submission, each entry once, collect first."""
+    found: list[str] = []
+    for step in INTAKE_STEPS:
+        data = read_result(ignored_path(course_root, assignment, student, step)) or {}
+        found += [d for d in data.get("ignored", []) if isinstance(d, str) and d not in found]
+    return found
 
 
 def write_result(path: Path, data: dict[str, Any]) -> None:

@@ -9,12 +9,17 @@ Whatever the student's kernel printed or raised there does not count.
 - Code answers come from the record the grading run produced in that check cell; a timeout,
   deadline or crash in the notebook gives zero with that reason.
 - Written answers are shown to graders as submitted, in the widget cell's output.
+- What a check cell shows (and so what feedback shows) is worded without the key's hints: the
+  item is scored a second time against a copy of its key with the hints removed, so the checks
+  give their general wording. The hints stay in the result file, for the instructor.
+- The result file also holds the isolation the kernel got and what the intake left out.
 
 ``FlagForReview`` comes after SaveAutoGrades and marks flagged items for manual review.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,7 @@ from sourcing_lab.grading.ledger import (
     Harvest,
     ItemOutcome,
     find_coursedir,
+    ignored_entries,
     outcome_dicts,
     recall,
     result_path,
@@ -96,7 +102,7 @@ class ScoreAnswers(NbGraderPreprocessor):
                     cell, question, answers, harvest, case, keys, info["assignment"], fault
                 )
                 outcomes.append(outcome)
-        self._write_result(info, harvest, answers, outcomes, resources["metadata"]["path"])
+        self._write_result(info, harvest, answers, outcomes, resources)
         nb.metadata.pop("widgets", None)  # saved widget state: large, and not needed to grade
         return nb, resources
 
@@ -143,16 +149,19 @@ class ScoreAnswers(NbGraderPreprocessor):
             reasons.append(f"Scored 0: {problem}.")
             state = ZERO
             score = 0.0
+            shown = list(reasons)
         else:
             key = key_for_question(keys, assignment_id, question, case, answers)
             result = evaluate(question, value, case, key)
             score = min(max(result.scaled(points), 0.0), points)
             reasons += result.messages
+            shown = evaluate(question, value, case, without_hints(key)).messages
         flag = harvest.flags.get(f"{qid}_answer") or harvest.flags.get(f"{qid}_check")
         if flag:
             state = FLAG
             reasons.append(f"Flagged for review: {flag}.")
-        cell.outputs = [_text("\n".join(reasons) or "Scored."), _score_output(score)]
+            shown.append(f"Flagged for review: {flag}.")
+        cell.outputs = [_text("\n".join(shown) or "Scored."), _score_output(score)]
         return ItemOutcome(
             qid, cell.metadata["nbgrader"]["grade_id"], state, score, points, reasons
         )
@@ -163,12 +172,14 @@ class ScoreAnswers(NbGraderPreprocessor):
         harvest: Harvest,
         answers: dict[str, Any],
         outcomes: list[ItemOutcome],
-        resources_path: str,
+        resources: dict[str, Any],
     ) -> None:
         coursedir = find_coursedir(self)
         if coursedir is None:
             return
-        timestamp = submitted_timestamp(Path(resources_path))
+        timestamp = submitted_timestamp(Path(resources["metadata"]["path"]))
+        isolation = resources.get("sourcing_lab", {}).get("isolation")
+        ignored = ignored_entries(coursedir.root, info["assignment"], info["student"])
         path = result_path(coursedir.root, info["assignment"], info["student"], info["notebook"])
         write_result(
             path,
@@ -184,8 +195,27 @@ class ScoreAnswers(NbGraderPreprocessor):
                 "notes": harvest.notes,
                 "flags": harvest.flags,
                 "disagreements": harvest.disagreements,
+                "isolation": isolation,
+                "ignored_files": ignored,
             },
         )
+
+
+def without_hints(key: Any) -> Any:
+    """A copy of an item's key with every hint emptied (keys are dataclasses, or dicts and
+    tuples of them)."""
+    if dataclasses.is_dataclass(key) and not isinstance(key, type):
+        changes = {
+            f.name: type(getattr(key, f.name))()
+            for f in dataclasses.fields(key)
+            if "hint" in f.name
+        }
+        return dataclasses.replace(key, **changes)
+    if isinstance(key, dict):
+        return {name: without_hints(value) for name, value in key.items()}
+    if isinstance(key, tuple):
+        return tuple(without_hints(value) for value in key)
+    return key
 
 
 def _executed_value(cell: NotebookNode, question: Question, case: Any) -> tuple[Any, str]:

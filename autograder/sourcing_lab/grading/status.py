@@ -6,6 +6,10 @@
 - **stale**: the newest submission was not graded (its time stamp differs from the graded one):
   the score on record belongs to an older submission and must not be exported as current;
 - **graded**: a result exists for the newest submission.
+
+Each state also lists what the steps that copied the submission left out of it (``ignored``:
+links, pipes, files over the limits). Submitted files are read as ``intake`` reads them: a
+notebook or time stamp that is a link, a pipe or a device is never opened.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sourcing_lab.grading.intake import NotAFile, read_file
 from sourcing_lab.grading.ledger import (
     NOT_GRADABLE,
     NOT_SUBMITTED,
     STALE,
+    ignored_entries,
     read_result,
     results_folder,
 )
@@ -31,12 +37,13 @@ class SubmissionState:
     student: str
     state: str
     reason: str = ""
+    ignored: tuple[str, ...] = ()
 
 
 def submitted_timestamp(folder: Path) -> str | None:
     try:
-        text = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
-    except OSError:
+        text = read_file(folder / "timestamp.txt", 1000).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return None
     from nbgrader.utils import parse_utc
 
@@ -46,18 +53,25 @@ def submitted_timestamp(folder: Path) -> str | None:
         return None
 
 
-def unreadable_reason(path: Path) -> str:
-    """Why a submitted notebook cannot be graded ('' when it looks gradable)."""
+def unreadable_reason(path: Path, below: Path | None = None) -> str:
+    """Why a submitted notebook cannot be graded ('' when it looks gradable). With ``below``,
+    no link on the way from that folder to the notebook is followed either."""
     try:
-        size = path.stat().st_size
+        size = path.lstat().st_size
     except OSError:
         return "missing file"
-    if size > MAX_NOTEBOOK_BYTES:
+    if size > MAX_NOTEBOOK_BYTES and path.is_file() and not path.is_symlink():
         return (
             f"too large ({size // 1_000_000} MB; the limit is {MAX_NOTEBOOK_BYTES // 1_000_000} MB)"
         )
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        raw = read_file(path, MAX_NOTEBOOK_BYTES, below=below)
+    except NotAFile as exc:
+        return f"not a notebook file: {exc.reason}"
+    except OSError as exc:
+        return f"unreadable notebook: {exc.strerror or exc}"
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return "encoding: the file is not UTF-8 text"
     except ValueError:
@@ -73,36 +87,38 @@ def submission_states(
     """State per student (every student on the roster, submitted or not)."""
     states = {}
     for student in students:
-        folder = course_root / "submitted" / student / assignment
-        found = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
-        if not found:
-            states[student] = SubmissionState(student, NOT_SUBMITTED)
-            continue
-        expected = [f"{n}.ipynb" for n in notebooks]
-        missing = [n for n in expected if n not in found]
-        results = [
-            read_result(results_folder(course_root) / assignment / student / f"{n}.json")
-            for n in notebooks
-        ]
-        if missing and all(r is None for r in results):
-            extras = ", ".join(sorted(set(found) - set(expected)))
-            states[student] = SubmissionState(
-                student, NOT_GRADABLE, f"missing file {', '.join(missing)} (found: {extras})"
-            )
-            continue
-        reasons = [unreadable_reason(folder / n) for n in expected if n in found]
-        if any(r is None for r in results):
-            reason = next((r for r in reasons if r), "grading did not finish for this submission")
-            states[student] = SubmissionState(student, NOT_GRADABLE, reason)
-            continue
-        current = submitted_timestamp(folder)
-        graded = {r.get("submission_timestamp") for r in results}
-        if current is not None and graded != {current}:
-            states[student] = SubmissionState(
-                student,
-                STALE,
-                "a newer submission has not been graded; the score on record is from an older one",
-            )
-            continue
-        states[student] = SubmissionState(student, GRADED_STATE)
+        state, reason = _state(course_root, assignment, notebooks, student)
+        ignored = tuple(ignored_entries(course_root, assignment, student))
+        states[student] = SubmissionState(student, state, reason, ignored)
     return states
+
+
+def _state(
+    course_root: Path, assignment: str, notebooks: list[str], student: str
+) -> tuple[str, str]:
+    submitted = course_root / "submitted"
+    folder = submitted / student / assignment
+    found = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+    if not found:
+        return NOT_SUBMITTED, ""
+    expected = [f"{n}.ipynb" for n in notebooks]
+    missing = [n for n in expected if n not in found]
+    results = [
+        read_result(results_folder(course_root) / assignment / student / f"{n}.json")
+        for n in notebooks
+    ]
+    if missing and all(r is None for r in results):
+        extras = ", ".join(sorted(set(found) - set(expected)))
+        return NOT_GRADABLE, f"missing file {', '.join(missing)} (found: {extras})"
+    if any(r is None for r in results):
+        reasons = [unreadable_reason(folder / n, submitted) for n in expected if n in found]
+        return NOT_GRADABLE, next(
+            (r for r in reasons if r), "grading did not finish for this submission"
+        )
+    current = submitted_timestamp(folder)
+    graded = {r.get("submission_timestamp") for r in results}
+    if current is not None and graded != {current}:
+        return STALE, (
+            "a newer submission has not been graded; the score on record is from an older one"
+        )
+    return GRADED_STATE, ""
