@@ -144,6 +144,10 @@ HYGIENE = {
     "c45_timestamp_fifo": Hygiene(
         _fifos("timestamp.txt"), ["ignored pipe timestamp.txt: a named pipe is not a file"]
     ),
+    "c49_secret_not_a_token": Hygiene(  # the kit carries nbgrader's token only, never text
+        lambda folder, _root: (folder / "submission_secret.txt").write_text("<b>../../x</b>"),
+        [],
+    ),
     "c46_notebook_is_a_link": Hygiene(
         _notebook_link,
         [f"ignored link provenance.ipynb: {LINK}"],

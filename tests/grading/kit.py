@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import os
 import subprocess
@@ -135,6 +136,9 @@ def place_submission(
         target.write_bytes(content)
     when = when or dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
     (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    # nbgrader's submit writes a random hex token; release_feedback needs it in feedback/.
+    secret = hashlib.sha256(f"{student}/{assignment}".encode()).hexdigest() * 2
+    (folder / "submission_secret.txt").write_text(secret)
     return folder
 
 

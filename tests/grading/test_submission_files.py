@@ -191,10 +191,13 @@ def test_feedback_holds_only_what_the_kit_made_for_the_student(graded, feedback)
     for student in given:
         folder = root / "feedback" / student / ASSIGNMENT
         names = {str(p.relative_to(folder)) for p in _files(folder)}
-        assert "provenance.html" in names and names <= {"provenance.html", "timestamp.txt"}, (
-            student,
-            names,
-        )
+        kit_made = {"provenance.html", "timestamp.txt", "submission_secret.txt"}
+        assert "provenance.html" in names and names <= kit_made, (student, names)
+        secret = folder / "submission_secret.txt"
+        if student == "c49_secret_not_a_token":  # not nbgrader's token: not carried over
+            assert not secret.exists()
+        else:  # nbgrader's release_feedback reads it from here
+            assert re.fullmatch(r"[0-9a-f]{128}", secret.read_text()), student
         if "timestamp.txt" in names:  # rewritten by the kit: a time stamp, nothing else
             assert re.fullmatch(
                 r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(\+00:00)?",

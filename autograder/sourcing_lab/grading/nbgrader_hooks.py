@@ -50,6 +50,9 @@ from sourcing_lab.grading.ledger import record_ignored
 CLEAN_SUBMITTED = "sourcing_lab/clean/submitted"
 CLEAN_AUTOGRADED = "sourcing_lab/clean/autograded"
 TIMESTAMP = "timestamp.txt"
+# Written by nbgrader's submit (a random hex token of the student's own submission); nbgrader's
+# release_feedback and fetch_feedback read it to name the feedback file.
+SECRET = "submission_secret.txt"
 
 # stage(folder, clean folder, student, assignment, notebook names) -> the names it kept
 Stage = Callable[[Path, Path, str, str, list[str]], list[str]]
@@ -133,6 +136,18 @@ def _copy_timestamp(folder: Path, target: Path) -> intake.Ignored | None:
     return None
 
 
+def _copy_secret(folder: Path, target: Path) -> None:
+    """The submission's secret, rewritten only when it is what nbgrader's submit writes (a hex
+    token): release_feedback needs it in the feedback folder."""
+    try:
+        text = intake.read_file(folder / SECRET, 300).decode("ascii").strip()
+    except (OSError, intake.NotAFile, UnicodeDecodeError):
+        return
+    if text and len(text) <= 256 and all(c in "0123456789abcdef" for c in text):
+        target.mkdir(parents=True, exist_ok=True)
+        (target / SECRET).write_text(text, encoding="ascii")
+
+
 class IntakeExporter(NotebookExporter):
     """``Autograde.exporter_class``: autograde reads the kit's clean copy of each submission."""
 
@@ -167,7 +182,8 @@ class IntakeExporter(NotebookExporter):
 
 class FeedbackExporter(HTMLExporter):
     """``GenerateFeedback.exporter_class``: feedback holds the graded notebooks' HTML, the files
-    the assignment released and the time stamp nbgrader's release_feedback reads; nothing else
+    the assignment released, and the time stamp and submission secret that nbgrader's
+    release_feedback reads (each rewritten only when it is what nbgrader wrote); nothing else
     (not what the grading kernel wrote, not a link it made)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -189,7 +205,7 @@ class FeedbackExporter(HTMLExporter):
         allowed = self._released(assignment) | set(notebooks)
         try:
             report = intake.copy_clean(
-                folder, target, keep=lambda rel: rel in allowed and rel != TIMESTAMP
+                folder, target, keep=lambda rel: rel in allowed and rel not in (TIMESTAMP, SECRET)
             )
         except intake.NotAFile as exc:
             self.log.error("%s/%s: no feedback: %s", student, assignment, exc.reason)
@@ -197,6 +213,7 @@ class FeedbackExporter(HTMLExporter):
         for item in report.ignored:
             self.log.warning("%s/%s feedback: %s", student, assignment, item.describe())
         _copy_timestamp(folder, target)
+        _copy_secret(folder, target)
         return [name for name in notebooks if name in report.copied]
 
 
