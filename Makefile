@@ -19,16 +19,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Two distributions (README "How it is built"): the student runtime `sourcing-lab-course` (.) and
+# the instructor side `sourcing-lab` (autograder/). A checkout installs both, editable.
+PROJECTS = pyproject.toml autograder/pyproject.toml autograder/setup.py
+
+$(VENV)/.installed-lab: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . -e ./autograder
 	@touch $@
 
-$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[hub]"
+$(VENV)/.installed-hub: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . -e "./autograder[hub]"
 	@touch $@ $(VENV)/.installed-lab
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]" -e "./autograder[hub]"
 	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-hub
 
 # Copy the student notebooks into a git-ignored workspace. Files the student already has are
