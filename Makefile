@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace exercises bench demo hub clean-venv help
+.PHONY: lab test lint typecheck workspace exercises bench demo hub clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -49,7 +49,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course autograder tests
 	$(BIN)/ruff format --check course autograder tests
 
-test: $(VENV)/.installed-test lint
+# mypy, strict on the pure layer (the settings are [tool.mypy] in pyproject.toml).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test lint typecheck
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-venv:
