@@ -10,6 +10,10 @@
 //   every save, so the saved .ipynb holds the answers even when the outputs are stale. After an
 //   answer given here comes back, it saves the notebook (again, if a save started before the
 //   answer came back). File > Download waits for that save. Saves never overlap.
+// - Keys an item's controls use (arrows, letters, digits, Space, Enter) never reach
+//   JupyterLab's notebook shortcuts, which would otherwise move to another cell or run a
+//   command (B inserts a cell, X cuts one) while a dropdown or radio has the focus in command
+//   mode. Ctrl/Cmd combinations, Escape, Tab and Shift+Enter still reach them.
 // - In a text box inside an item, Escape leaves the box and Ctrl+S saves. A written answer is
 //   sent to Python when typing pauses, when the box loses focus and before every save.
 // It reaches the notebook through ipywidgets' widget manager (`widget_manager.context`, in
@@ -39,6 +43,7 @@ const shared = (globalThis.__sourcingLab ??= {
   },
   listening: false,
 });
+shared.contained ??= new WeakSet(); // items whose keys are kept from the notebook
 
 const isRecord = (r) => !!r && typeof r.sequence === "number" && typeof r.question_id === "string";
 const keyOf = (r) => `${r.assignment_id}/${r.question_id}`;
@@ -326,7 +331,35 @@ function refuse(event, view) {
   view.refuse();
 }
 
+// JupyterLab 4 handles shortcuts on keydown in the bubbling phase at the document, so an item
+// stops what it uses on its way up. The listener is attached to an item the first time a key
+// is pressed inside it (during this capture phase, so it already runs for that key).
+const passes = (e) =>
+  e.ctrlKey || e.metaKey || ["Escape", "Tab"].includes(e.key) || (e.key === "Enter" && e.shiftKey);
+
+function contain(item) {
+  if (shared.contained.has(item)) return;
+  shared.contained.add(item);
+  item.addEventListener("keydown", (event) => {
+    if (!passes(event)) event.stopPropagation();
+    else if (event.key === "Escape" && !event.defaultPrevented) leave(event.target);
+  });
+}
+
+// Escape on a control gives the focus back to the notebook (command mode), so the notebook's
+// single-key shortcuts work again.
+function leave(control) {
+  const notebook = control.closest?.(".jp-Notebook");
+  if (!notebook || !control.matches?.(CONTROL)) return;
+  control.blur();
+  notebook.focus();
+}
+
 function onEvent(event) {
+  if (event.type === "keydown") {
+    const item = event.target?.closest?.(ITEM);
+    if (item) contain(item);
+  }
   const view = viewFor(event.target);
   if (!view) return;
   if (event.type === "keydown" && isTextBox(event.target) && textKeys(event, view)) return;

@@ -246,21 +246,33 @@ def test_state_is_not_shown_by_colour_alone(audit_page):
     assert not [s for s in styles if s and s != "mod-disabled"], styles
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JupyterLab 4.6: in command mode only :read-write elements suppress notebook "
-    "shortcuts, so ArrowUp/ArrowDown on a focused dropdown move to another cell (and letters "
-    "run commands: B inserts a cell, X cuts one). Keyboard users open the list with Space, "
-    "Enter or Alt+ArrowDown, where arrows work.",
-)
 def test_arrow_keys_change_a_focused_dropdown(audit_page):
+    """Keyboard containment: in command mode, keys a control uses stay with it (they used to
+    move to another cell, and letters ran notebook commands); Escape still leaves."""
     page = audit_page
+    cells = page.locator(".jp-Notebook .jp-Cell").count()
     select = _items(page)["span-tagger"].get_by_label("Part 2: source type", exact=True)
     select.focus()
+    assert page.locator(".jp-Notebook.jp-mod-commandMode").count() == 1
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("(el) => document.activeElement === el", select.element_handle())
     assert focused and select.input_value(), "ArrowDown left the dropdown unchanged"
+    for key in ("b", "a", "x", "d", "m"):  # insert below/above, cut, delete, to Markdown
+        page.keyboard.press(key)
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells
+    assert page.locator(".jp-Notebook .jp-MarkdownCell").count() == 0
+    radio = _items(page)["choice"].get_by_role("radio").nth(1)
+    radio.focus()
+    page.keyboard.press("ArrowDown")  # inside the radio group: the next option
+    assert page.evaluate("() => document.activeElement.type") == "radio"
+    assert _items(page)["choice"].get_by_role("radio").nth(2).is_checked()
+    page.keyboard.press("Escape")  # leaves the item: the notebook has the focus again
+    left = page.evaluate(
+        "() => !document.activeElement.closest('.sourcing-lab-item')"
+        " && !!document.activeElement.closest('.jp-Notebook')"
+    )
+    assert left and page.locator(".jp-Notebook.jp-mod-commandMode").count() == 1
 
 
 def test_dropdowns_work_with_keyboard_only(audit_page):
