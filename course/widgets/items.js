@@ -153,6 +153,94 @@ function renderSpanTagger(model, root) {
   root.append(el("div", { class: "sl-key" }, legend, count), help, article);
 }
 
+// -- claim verdicts: per claim a verdict chooser and the cited documents as removable chips --
+function renderClaimVerdicts(model, root) {
+  const spec = model.get("spec");
+  const titles = new Map(spec.documents);
+  const cards = new Map(); // claim id -> {verdict, chips, add, claim}
+  for (const claim of spec.claims) {
+    const headingId = uid("sl-claim");
+    const card = el("section", { class: "sl-claim", "aria-labelledby": headingId });
+    card.append(
+      el("h4", { id: headingId, text: `Claim ${claim.number}: ${claim.label}` }),
+      el("blockquote", { text: claim.quote }),
+    );
+    const verdict = el("select", { "aria-label": `Claim ${claim.number} verdict` });
+    verdict.append(el("option", { value: "", text: "— choose —" }));
+    for (const [key, label] of spec.verdicts) verdict.append(el("option", { value: key, text: label }));
+    const chips = el("ul", { class: "sl-chips", "aria-label": `Claim ${claim.number} evidence` });
+    const add = el("select", { "aria-label": `Add evidence for claim ${claim.number}` });
+    add.append(el("option", { value: "", text: "Add a library document…" }));
+    for (const [doc, label] of spec.documents) add.append(el("option", { value: doc, text: label }));
+    card.append(
+      el("label", { class: "sl-row" }, el("span", { text: "Verdict " }), verdict),
+      el("p", { class: "sl-evidence-title", text: "Evidence (cite it from the source desk):" }),
+      chips,
+      add,
+    );
+    cards.set(claim.id, { claim, verdict, chips, add });
+    root.append(card);
+  }
+  const value = () => structuredClone(model.get("value") || {});
+  const put = (claimId, change) => {
+    const all = value();
+    const entry = { verdict: "", evidence: [], ...(all[claimId] || {}) };
+    change(entry);
+    if (entry.verdict || entry.evidence.length) all[claimId] = entry;
+    else delete all[claimId];
+    send(model, all);
+  };
+  for (const [claimId, card] of cards) {
+    card.verdict.addEventListener("change", () =>
+      put(claimId, (e) => {
+        e.verdict = card.verdict.value;
+      }),
+    );
+    card.add.addEventListener("change", () => {
+      const doc = card.add.value;
+      card.add.value = "";
+      if (doc)
+        put(claimId, (e) => {
+          if (!e.evidence.includes(doc)) e.evidence.push(doc);
+        });
+    });
+  }
+  const show = () => {
+    const all = model.get("value") || {};
+    const focused = document.activeElement?.dataset?.slChip;
+    for (const [claimId, card] of cards) {
+      const entry = all[claimId] || {};
+      card.verdict.value = entry.verdict || "";
+      card.chips.replaceChildren();
+      const evidence = entry.evidence || [];
+      evidence.forEach((doc, i) => {
+        const title = titles.get(doc) || doc;
+        const remove = el("button", {
+          type: "button",
+          class: "sl-chip-remove",
+          "aria-label": `Remove ${title} from claim ${card.claim.number}`,
+          text: "Remove",
+        });
+        remove.dataset.slChip = `${claimId}/${i}`;
+        remove.addEventListener("click", () => {
+          // The focus goes to the next chip's button, or to the add chooser.
+          const next = card.chips.querySelectorAll("button")[i + 1];
+          (next || card.add).focus();
+          put(claimId, (e) => {
+            e.evidence = e.evidence.filter((d) => d !== doc);
+          });
+        });
+        card.chips.append(el("li", { class: "sl-chip" }, el("span", { text: title }), remove));
+      });
+      if (!evidence.length)
+        card.chips.append(el("li", { class: "sl-chip-none", text: "No document cited yet." }));
+    }
+    if (focused) root.querySelector(`[data-sl-chip="${focused}"]`)?.focus();
+  };
+  model.on("change:value", show);
+  show();
+}
+
 // -- feedback: one persistent live region, updated in place ----------------------------------
 function renderFeedback(model, root) {
   const region = el("div", { class: "sl-feedback", role: "status", "aria-live": "polite" });
@@ -164,7 +252,12 @@ function renderFeedback(model, root) {
   root.append(region);
 }
 
-const KINDS = { choice: renderChoice, span_tagger: renderSpanTagger, feedback: renderFeedback };
+const KINDS = {
+  choice: renderChoice,
+  span_tagger: renderSpanTagger,
+  claim_verdicts: renderClaimVerdicts,
+  feedback: renderFeedback,
+};
 
 function render({ model, el: root }) {
   root.classList.add("sl-root");

@@ -24,6 +24,7 @@ const KEY = "sourcing_lab";
 const ITEM = ".sourcing-lab-item";
 const CONTROL = "select, option, input, textarea, button";
 const NO_RECORD = "sourcing-lab-no-record"; // buttons that never change the answer (Check)
+const RECORDS = "sourcing-lab-records-"; // + question id: a button that changes that answer
 const ENDED = new Set(["restarting", "autorestarting", "dead"]);
 const PAUSE_MS = 800; // a written answer is sent this long after the last key
 const RECENT_MS = 3000; // a change made here is expected back from Python within this time
@@ -379,7 +380,10 @@ function onEvent(event) {
     if (target.matches?.("textarea")) shared.typing.delete(target);
     view.changedHere();
   } else if (event.type === "click" && target.closest?.(`button:not(.${NO_RECORD})`)) {
-    view.changedHere();
+    // A button may change another question's answer (the desk's "Cite for claim N").
+    const other = [...target.closest("button").classList].find((c) => c.startsWith(RECORDS));
+    if (other) view.link?.changedHere(`${view.model.get("assignment_id")}/${other.slice(RECORDS.length)}`);
+    else view.changedHere();
   }
 }
 

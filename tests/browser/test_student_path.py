@@ -211,11 +211,23 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
         )
 
     claims = item(page, "claim-verdicts")
-    # Claim 1 (KFOR ended in 2015): the document just read, plus NATO's page (Ctrl+click).
-    evidence = claims.get_by_label("Claim 1 evidence", exact=True)
-    evidence.locator("option", has_text=document_label(doc)).click()
-    nato = case.document("nato_kfor_topic")
-    evidence.locator("option", has_text=document_label(nato)).click(modifiers=["Control"])
+    # Claim 1 (KFOR ended in 2015): cite the document just read, from the desk (mouse) ...
+    desk.get_by_role("button", name="Cite for claim 1").click()
+    chips = claims.get_by_role("list", name="Claim 1 evidence", exact=True)
+    chips.get_by_text(doc.title).wait_for()
+    desk.get_by_text(f"Cited “{doc.title}” for claim 1.").wait_for()
+    # ... then NATO's page, and a weak blog by mistake, from the card's chooser; the blog's
+    # chip is removed again with the keyboard (Tab to its Remove button, Enter).
+    nato, blog = case.document("nato_kfor_topic"), case.document("blog_balkan_notes")
+    add = claims.get_by_label("Add evidence for claim 1", exact=True)
+    add.select_option(label=document_label(nato))
+    chips.get_by_text(nato.title).wait_for()
+    add.select_option(label=document_label(blog))
+    remove_blog = chips.get_by_role("button", name=f"Remove {document_label(blog)} from claim 1")
+    remove_blog.focus()
+    page.keyboard.press("Enter")
+    remove_blog.wait_for(state="detached")
+    assert chips.get_by_role("listitem").count() == 2
     verdict = claims.get_by_label("Claim 1 verdict", exact=True)
     verdict.click()
     page.keyboard.press("Escape")
@@ -225,10 +237,9 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
     choose_by_keyboard(
         page, claims.get_by_label("Claim 2 verdict", exact=True), VERDICTS["accurate"]
     )
-    blog = case.document("blog_balkan_notes")
-    claims.get_by_label("Claim 2 evidence", exact=True).locator(
-        "option", has_text=document_label(blog)
-    ).click()
+    claims.get_by_label("Add evidence for claim 2", exact=True).select_option(
+        label=document_label(blog)
+    )
     expected = {
         "c_kfor_ended": {"verdict": "false", "evidence": sorted([doc.doc_id, nato.doc_id])},
         "c_first_support": {"verdict": "accurate", "evidence": [blog.doc_id]},

@@ -63,12 +63,17 @@ def test_show_answer_opens_only_after_three_checks(tmp_path, frontend):
 def test_claim_verdicts_need_evidence_and_score_it(tmp_path, frontend):
     lab = Lab("a03_claims", folder=tmp_path)
     view = lab.show("q2_verdicts")
-    view.verdicts["c_kfor_ended"].value = "false"
+    view.set_verdict("c_kfor_ended", "false")
     assert lab.result("q2_verdicts", scored=False).complete is False
     assert "verdict given but no evidence chosen" in " ".join(
         lab.result("q2_verdicts", scored=False).messages
     )
-    view.evidence["c_kfor_ended"].value = ("blog_balkan_notes", "nato_kfor_topic")
+    desk = lab.show("q1_desk")
+    desk.open("blog_balkan_notes")
+    desk.cite("c_kfor_ended")  # "Cite for claim 1" under the opened document
+    assert "Cited" in desk.cited.value and "claim 1" in desk.cited.value
+    view.cite("c_kfor_ended", "nato_kfor_topic")  # the card's own "add evidence" chooser
+    view.cite("c_kfor_ended", "nato_kfor_topic")  # cited once only
     value = _recorded(tmp_path, "q2_verdicts")["value"]
     assert value["c_kfor_ended"] == {
         "verdict": "false",
@@ -78,6 +83,26 @@ def test_claim_verdicts_need_evidence_and_score_it(tmp_path, frontend):
     parts = {p.part_id: p for p in scored.parts}
     assert parts["c_kfor_ended.verdict"].status == "correct"
     assert parts["c_kfor_ended.evidence"].status == "partial"  # a weak blog beside NATO
+    view.uncite("c_kfor_ended", "blog_balkan_notes")  # a chip's Remove button
+    assert _recorded(tmp_path, "q2_verdicts")["value"]["c_kfor_ended"]["evidence"] == [
+        "nato_kfor_topic"
+    ]
+    assert [b.description for b in desk.cite_buttons][:2] == [
+        "Cite for claim 1",
+        "Cite for claim 2",
+    ]
+
+
+def test_the_desk_cites_into_the_claims_answer_when_the_claims_cell_has_not_run(tmp_path, frontend):
+    lab = Lab("a03_claims", folder=tmp_path)
+    desk = lab.show("q1_desk")
+    desk.open("nato_kfor_topic")
+    desk.cite("c_kfor_ended")
+    assert _recorded(tmp_path, "q2_verdicts")["value"] == {
+        "c_kfor_ended": {"verdict": "", "evidence": ["nato_kfor_topic"]}
+    }
+    shown = lab.show("q2_verdicts")
+    assert shown.verdicts.value["c_kfor_ended"]["evidence"] == ["nato_kfor_topic"]
 
 
 def test_timeline_order_by_buttons_and_the_anachronism(tmp_path, frontend):
@@ -133,7 +158,7 @@ def test_the_desk_and_the_evidence_list_mark_the_invented_examples(tmp_path, fro
     desk.open("nato_kfor_topic")
     assert "Invented example" not in desk.reader.value
     verdicts = lab.show("q2_verdicts")
-    options = {doc: text for text, doc in verdicts.evidence["c_kfor_ended"].options}
+    options = dict(verdicts.verdicts.spec["documents"])
     assert options["defense_daily_lookalike"].endswith("(undated, invented example)")
 
 
