@@ -241,6 +241,137 @@ function renderClaimVerdicts(model, root) {
   show();
 }
 
+// -- order: drag to reorder with the mouse, Move up / Move down buttons for the keyboard -----
+// The focus follows the moved item (its same button, or the other one at the list's end).
+// An empty value means "not ordered yet": the starting order (spec.items) is no answer.
+function renderOrder(model, root) {
+  const spec = model.get("spec");
+  const labels = new Map(spec.items);
+  const start = spec.items.map(([id]) => id);
+  const state = el("p", { class: "sl-order-state" });
+  const list = el("ol", { class: "sl-order", "aria-label": spec.title });
+  const rows = new Map(); // item id -> {li, up, down, position}
+  let order = [...start];
+  let dragged = null;
+  for (const id of start) {
+    const label = labels.get(id);
+    const up = el("button", { type: "button", "aria-label": `Move up: ${label}`, text: "Move up" });
+    const down = el("button", {
+      type: "button",
+      "aria-label": `Move down: ${label}`,
+      text: "Move down",
+    });
+    const position = el("span", { class: "sl-order-position" });
+    const li = el(
+      "li",
+      { class: "sl-order-row", draggable: "true" },
+      el("span", { class: "sl-grip", "aria-hidden": "true", text: "⠿" }),
+      position,
+      el("span", { class: "sl-order-label", text: label }),
+      up,
+      down,
+    );
+    up.addEventListener("click", () => move(id, -1, up));
+    down.addEventListener("click", () => move(id, +1, down));
+    li.addEventListener("dragstart", (event) => {
+      dragged = id;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", label);
+      li.classList.add("sl-dragging");
+    });
+    li.addEventListener("dragend", () => {
+      dragged = null;
+      li.classList.remove("sl-dragging");
+      for (const row of rows.values()) row.li.classList.remove("sl-drop-target");
+    });
+    li.addEventListener("dragover", (event) => {
+      if (dragged === null) return;
+      event.preventDefault();
+      li.classList.add("sl-drop-target");
+    });
+    li.addEventListener("dragleave", () => li.classList.remove("sl-drop-target"));
+    li.addEventListener("drop", (event) => {
+      event.preventDefault();
+      if (dragged === null || dragged === id) return;
+      const next = order.filter((x) => x !== dragged);
+      next.splice(order.indexOf(id), 0, dragged);
+      commit(next, rows.get(dragged).li);
+    });
+    rows.set(id, { li, up, down, position });
+  }
+  const confirm = el("button", { type: "button", class: "sl-confirm", text: "This order is my answer" });
+  confirm.addEventListener("click", () => commit([...order], confirm));
+
+  function draw(touched) {
+    order.forEach((id, i) => {
+      const row = rows.get(id);
+      row.position.textContent = `${i + 1}.`;
+      row.up.disabled = i === 0;
+      row.down.disabled = i === order.length - 1;
+      list.append(row.li); // moves the row to its place (the focus is set again after)
+    });
+    state.textContent = touched
+      ? "Current order (your answer):"
+      : "Current order (not yet answered: move items, or confirm the order):";
+  }
+  function commit(next, focus) {
+    order = next;
+    draw(true);
+    focus?.focus();
+    send(model, [...order]);
+  }
+  function move(id, step, button) {
+    const at = order.indexOf(id);
+    const to = at + step;
+    if (to < 0 || to >= order.length) return;
+    const next = [...order];
+    [next[at], next[to]] = [next[to], next[at]];
+    const row = rows.get(id);
+    const same = step < 0 ? row.up : row.down;
+    order = next;
+    draw(true);
+    (same.disabled ? (step < 0 ? row.down : row.up) : button).focus();
+    send(model, [...order]);
+  }
+  const show = () => {
+    const value = model.get("value") || [];
+    const known = value.filter((id) => labels.has(id));
+    order = [...known, ...start.filter((id) => !known.includes(id))];
+    const focused = document.activeElement;
+    draw(value.length > 0);
+    if (focused && root.contains(focused)) focused.focus();
+  };
+  model.on("change:value", show);
+  root.append(state, list, confirm);
+  show();
+}
+
+// -- statuses: one labelled chooser per row, in a fieldset (provenance steps) --------------
+function renderStatuses(model, root) {
+  const spec = model.get("spec");
+  const fieldset = el("fieldset", { class: "sl-choice" }, el("legend", { text: spec.legend }));
+  const selects = new Map();
+  for (const [id, label] of spec.rows) {
+    const select = el("select", { "aria-label": `${label}:` });
+    select.append(el("option", { value: "", text: "— choose —" }));
+    for (const [key, text] of spec.options) select.append(el("option", { value: key, text }));
+    selects.set(id, select);
+    fieldset.append(el("label", { class: "sl-row" }, el("span", { text: label }), select));
+  }
+  fieldset.addEventListener("change", () => {
+    const value = {};
+    for (const [id, select] of selects) if (select.value) value[id] = select.value;
+    send(model, value);
+  });
+  const show = () => {
+    const value = model.get("value") || {};
+    for (const [id, select] of selects) select.value = value[id] || "";
+  };
+  model.on("change:value", show);
+  show();
+  root.append(fieldset);
+}
+
 // -- feedback: one persistent live region, updated in place ----------------------------------
 function renderFeedback(model, root) {
   const region = el("div", { class: "sl-feedback", role: "status", "aria-live": "polite" });
@@ -256,6 +387,8 @@ const KINDS = {
   choice: renderChoice,
   span_tagger: renderSpanTagger,
   claim_verdicts: renderClaimVerdicts,
+  order: renderOrder,
+  statuses: renderStatuses,
   feedback: renderFeedback,
 };
 

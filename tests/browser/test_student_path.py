@@ -8,6 +8,7 @@ check cells still give form feedback only.
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import pytest
 from lab_ui import (
@@ -266,12 +267,14 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
     wait_until(lambda: "opened 1 documents" in feedback(desk).inner_text(), what="desk check")
 
 
-# -- 3: timeline: Move up / Move down by mouse and keyboard, the anachronism radio ----------
+# -- 3: timeline: drag, Move up / Move down by mouse and keyboard, the anachronism radio -----
+def _rows(timeline) -> Any:
+    return timeline.locator("ol.sl-order > li")
+
+
 def _order(timeline) -> list[str]:
-    rows = timeline.locator(".widget-hbox").filter(has=timeline.page.get_by_text("Move up"))
     return [
-        " ".join(t.split(". ", 1)[1].split())
-        for t in rows.locator(".widget-html").all_inner_texts()
+        " ".join(t.split()) for t in _rows(timeline).locator(".sl-order-label").all_inner_texts()
     ]
 
 
@@ -297,8 +300,7 @@ def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     assert len(start) == len(question.parts)
 
     def row_button(position: int, name: str):
-        rows = timeline.locator(".widget-hbox").filter(has=page.get_by_text("Move up"))
-        return rows.nth(position - 1).get_by_role("button", name=name)
+        return _rows(timeline).nth(position - 1).get_by_role("button", name=name)
 
     # Mouse: move the first event down one place.
     row_button(1, "Move down").click()
@@ -321,7 +323,14 @@ def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     wait_until(lambda: _order(timeline) == expected, what="the order after Space")
     _wait_focus(page, row_button(7, "Move down"), "row 7's Move down, with the moved event")
 
-    # The claim that cannot be true at its date: a radio button, by mouse.
+    # Mouse: drag the last event onto the first row; it takes that place.
+    _rows(timeline).nth(len(expected) - 1).drag_to(_rows(timeline).nth(0))
+    expected.insert(0, expected.pop())
+    wait_until(lambda: _order(timeline) == expected, what="the order after a drag")
+
+    # The claim that cannot be true at its date: a radio in a fieldset, by mouse.
+    group = timeline.get_by_role("group", name="Cannot be true at its date:")
+    assert group.get_by_role("radio").count() == len(question.options)
     timeline.get_by_role("radio", name="It calls Pat Ryder", exact=False).click()
     answer = {"order": [ids[label] for label in expected], "marked": "c_ryder_title"}
     wait_until(lambda: disk_answer(folder, "q2_timeline") == answer, what="q2_timeline on disk")

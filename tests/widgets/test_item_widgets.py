@@ -110,21 +110,24 @@ def test_timeline_order_by_buttons_and_the_anachronism(tmp_path, frontend):
     view = lab.show("q2_timeline")
     assert lab.answer("q2_timeline") is None  # the starting order is not an answer
     first = view.order.order[0]
-    row = view.order.widget.children[1]  # heading first, then one row per event
-    row.children[2].click()  # "Move down" on the first event
+    assert view.order.widget.spec["items"][0][0] == first  # the page starts from this order
+    view.order.move(first, +1)  # "Move down" on the first event
     assert view.order.order[1] == first
-    view.marked.value = "c_ryder_title"
+    view.order.move(view.order.order[0], -1)  # "Move up" on the top row does nothing
+    assert view.order.order[1] == first
+    view.mark("c_ryder_title")
     value = _recorded(tmp_path, "q2_timeline")["value"]
     assert value["marked"] == "c_ryder_title" and len(value["order"]) == 10
     restored = Lab("a04_time", folder=tmp_path).show("q2_timeline")
     assert restored.order.order == value["order"] and restored.marked.value == "c_ryder_title"
+    assert restored.order.widget.value == value["order"]  # what the page draws
 
 
 def test_provenance_chain_records_order_and_statuses(tmp_path, frontend):
     lab = Lab("a01_provenance", folder=tmp_path)
     view = lab.show("q4_chain")
-    view.order.confirm.click()
-    view.statuses["forum_post"].value = "verified"
+    view.order.confirm()
+    view.set_status("forum_post", "verified")
     value = _recorded(tmp_path, "q4_chain")["value"]
     assert sorted(value["order"]) == sorted(lab.case.chain)
     assert value["status"] == {"forum_post": "verified"}
