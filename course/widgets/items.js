@@ -128,7 +128,8 @@ function renderSpanTagger(model, root) {
     paint();
     send(model, read());
   });
-  article.addEventListener("keydown", (event) => {
+  // Called by record_status.js for the keys it keeps from the notebook (all of these).
+  article.__slKeydown = (event) => {
     const select = event.target;
     if (!(select instanceof HTMLSelectElement) || event.ctrlKey || event.metaKey || event.altKey)
       return;
@@ -141,7 +142,7 @@ function renderSpanTagger(model, root) {
       select.value = types[Number(event.key) - 1][1];
       select.dispatchEvent(new Event("change", { bubbles: true }));
     }
-  });
+  };
   const show = () => {
     const value = model.get("value") || {};
     const labels = new Map(types);

@@ -44,7 +44,6 @@ const shared = (globalThis.__sourcingLab ??= {
   },
   listening: false,
 });
-shared.contained ??= new WeakSet(); // items whose keys are kept from the notebook
 
 const isRecord = (r) => !!r && typeof r.sequence === "number" && typeof r.question_id === "string";
 const keyOf = (r) => `${r.assignment_id}/${r.question_id}`;
@@ -332,19 +331,29 @@ function refuse(event, view) {
   view.refuse();
 }
 
-// JupyterLab 4 handles shortcuts on keydown in the bubbling phase at the document, so an item
-// stops what it uses on its way up. The listener is attached to an item the first time a key
-// is pressed inside it (during this capture phase, so it already runs for that key).
+// Keyboard containment. JupyterLab 4 matches shortcuts on keydown in the bubbling phase at
+// the document, Notebook 7 in the capture phase (before any element below it hears the key),
+// so the only place that comes first in both is the window's capture phase. There a key an
+// item's control uses is stopped; its default action (a select or radio changing, a button
+// clicking) still happens, and the item's own key handler (``el.__slKeydown``, set by
+// items.js) is called here, since the key no longer reaches it.
 const passes = (e) =>
   e.ctrlKey || e.metaKey || ["Escape", "Tab"].includes(e.key) || (e.key === "Enter" && e.shiftKey);
 
-function contain(item) {
-  if (shared.contained.has(item)) return;
-  shared.contained.add(item);
-  item.addEventListener("keydown", (event) => {
-    if (!passes(event)) event.stopPropagation();
-    else if (event.key === "Escape" && !event.defaultPrevented) leave(event.target);
-  });
+function onKeydown(event) {
+  const target = event.target;
+  const item = target?.closest?.(ITEM);
+  if (!item) return;
+  onEvent(event); // keys in a text box; a change refused while Python is gone
+  if (event.defaultPrevented || isTextBox(target)) return; // text boxes: the notebook ignores
+  if (passes(event)) {
+    if (event.key === "Escape") leave(target);
+    return;
+  }
+  event.stopPropagation();
+  for (let node = target; node && node !== item; node = node.parentElement) {
+    node.__slKeydown?.(event);
+  }
 }
 
 // Escape on a control gives the focus back to the notebook (command mode), so the notebook's
@@ -357,10 +366,6 @@ function leave(control) {
 }
 
 function onEvent(event) {
-  if (event.type === "keydown") {
-    const item = event.target?.closest?.(ITEM);
-    if (item) contain(item);
-  }
   const view = viewFor(event.target);
   if (!view) return;
   if (event.type === "keydown" && isTextBox(event.target) && textKeys(event, view)) return;
@@ -390,9 +395,10 @@ function onEvent(event) {
 function listen() {
   if (shared.listening) return;
   shared.listening = true;
-  for (const type of ["mousedown", "click", "keydown", "beforeinput", "paste", "drop"]) {
+  for (const type of ["mousedown", "click", "beforeinput", "paste", "drop"]) {
     document.addEventListener(type, onEvent, { capture: true });
   }
+  window.addEventListener("keydown", onKeydown, { capture: true });
   document.addEventListener("input", onEvent, { capture: true });
   document.addEventListener("change", onEvent, { capture: true });
   window.addEventListener("pagehide", () => sendTyping());
