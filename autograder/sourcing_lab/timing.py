@@ -85,12 +85,13 @@ def estimate(
     notebook = next((exercises / assignment_id).glob("*.ipynb"))
     cells = nbformat.read(notebook, as_version=4).cells
     words = sum(_words(c.source) for c in cells if c.cell_type == "markdown")
-    questions = load_assignment(assignment_id, specs).questions
+    assignment = load_assignment(assignment_id, specs)
+    questions = assignment.questions
     words += sum(
         _words(q.prompt) + sum(_words(o) for o in q.options.values()) for q in questions.values()
     )
     share = ARTICLE_FIRST_READ if assignment_id.startswith("a01") else ARTICLE_REREAD
-    words += round(share * _words(load_case().article_text))
+    words += round(share * _words(assignment.case.article_text))
     minutes = sum(
         desk_minutes(q, questions) if q.item_type == "source_desk" else item_minutes(q)
         for q in questions.values()
