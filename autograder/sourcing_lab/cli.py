@@ -7,6 +7,7 @@
     sourcing-lab validate NOTEBOOK        a student's check before submitting
     sourcing-lab demo [--out DIR]         the whole instructor path on a simulated class
     sourcing-lab check-keys               validate the answer keys against the case file
+    sourcing-lab case new|segments|check  prepare your own case (sourcing-lab case -h)
 
 Exit codes: 0 done, 1 the command could not do its job (the message says why), 2 bad usage.
 """
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     keys = sub.add_parser("check-keys", help="validate the answer keys against the case file")
     keys.add_argument("--case", default=None, help="case folder (default: the kit's own case)")
+
+    from sourcing_lab.case_cli import add_parser as add_case_parser
+
+    add_case_parser(sub)
     return parser
 
 
@@ -89,9 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None or (args.command == "course" and not args.course_command):
         parser.print_help()
         return 2
+    if isinstance(getattr(args, "course", None), Path):
+        from course import lookup
+
+        if (args.course / "nbgrader_config.py").is_file():
+            lookup.use_course(args.course)  # its own cases and specs come first
+    from sourcing_lab.case_cli import CaseCommandError
+
     try:
         return handler(args)
-    except KnownError as exc:
+    except (KnownError, CaseCommandError) as exc:
         print(f"sourcing-lab {args.command}: {exc}", file=sys.stderr)
         return 1
 
@@ -193,6 +205,12 @@ def _check_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _case(args: argparse.Namespace) -> int:
+    from sourcing_lab.case_cli import run
+
+    return run(args)
+
+
 COMMANDS = {
     "course": _course_init,
     "grade": _grade,
@@ -201,6 +219,7 @@ COMMANDS = {
     "validate": _validate,
     "demo": _demo,
     "check-keys": _check_keys,
+    "case": _case,
 }
 
 

@@ -244,3 +244,37 @@ def _check_assignment_keys(path: Path, entries: dict[str, Any], case_id: str) ->
                 raise KeyFileError(path, qid, "expected", "give expected or expected_from")
         else:
             raise KeyFileError(path, qid, None, f"a {question.item_type} item is keyed elsewhere")
+
+
+def check_key_files(case: Case, folder: Path) -> list[str]:
+    """Every problem in the case's key files, each file checked on its own (for ``case
+    check``; ``load_keys`` stops at the first)."""
+    problems: list[str] = []
+
+    def step(run: Any) -> Any:
+        try:
+            return run()
+        except KeyFileError as exc:
+            problems.append(str(exc))
+            return None
+
+    step(lambda: dossier_rows(folder / "FACTCHECK.md"))
+    segments = {s.segment_id for s in case.segment_records}
+    path = folder / "attribution.toml"
+    step(lambda: _choice_items(path, read_key_file(path), segments, ATTRIBUTION_TYPES, "segment"))
+    trace_path = folder / "library_trace.toml"
+    trace = step(lambda: read_key_file(trace_path))
+    if trace is not None and step(lambda: _check_trace(trace_path, trace, case) or True):
+        claims_path = folder / "claims.toml"
+        step(lambda: claim_items(claims_path, read_key_file(claims_path), case, trace))
+    chain_path = folder / "provenance.toml"
+    chain = step(lambda: read_key_file(chain_path))
+    if chain is not None:
+        links = chain.get("links", {})
+        step(lambda: _choice_items(chain_path, links, set(case.chain), LINK_STATUSES, "chain step"))
+        step(lambda: chain_order(chain_path, chain.get("order"), case))
+    timeline_path = folder / "timeline.toml"
+    step(lambda: _check_timeline(timeline_path, read_key_file(timeline_path), case))
+    for spec in sorted((folder / "assignments").glob("*.toml")):
+        step(lambda spec=spec: _check_assignment_keys(spec, read_key_file(spec), case.case_id))
+    return problems
