@@ -16,7 +16,9 @@ precedence over the kit's. Pure standard library; no widgets, no nbgrader.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 COURSE_ENV = "SOURCING_LAB_COURSE"
@@ -24,6 +26,7 @@ RELEASED_DATA = "course_data"  # the folder a released assignment carries beside
 KIT = Path(__file__).resolve().parent
 KIT_CASES = KIT / "casefile"
 KIT_SPECS = KIT / "assignments"
+_BESIDE: list[Path] = []  # notebook folders a tool is looking at (see ``beside``)
 
 
 class CaseLookupError(LookupError):
@@ -47,10 +50,22 @@ def data_roots() -> list[Path]:
     root = course_root()
     if root is not None:
         roots.append(root)
-    released = Path.cwd() / RELEASED_DATA
-    if released.is_dir():
-        roots.append(released)
+    for folder in [*_BESIDE, Path.cwd()]:
+        released = folder / RELEASED_DATA
+        if released.is_dir() and released not in roots:
+            roots.append(released)
     return roots
+
+
+@contextlib.contextmanager
+def beside(folder: str | Path) -> Iterator[None]:
+    """Also look in ``folder/course_data`` (a tool checking a notebook that is not in the
+    current folder, such as ``sourcing-lab validate path/to/notebook.ipynb``)."""
+    _BESIDE.insert(0, Path(folder).resolve())
+    try:
+        yield
+    finally:
+        _BESIDE.pop(0)
 
 
 def _places(kind: str) -> list[Path]:

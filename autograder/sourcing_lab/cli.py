@@ -195,10 +195,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check_keys(args: argparse.Namespace) -> int:
+    from sourcing_lab.case_cli import course_places
     from sourcing_lab.keys import KeyFileError, load_keys
 
+    keys_dir, _ = course_places(Path(args.case)) if args.case else (None, None)
     try:
-        keys = load_keys(case_folder=args.case)
+        keys = load_keys(case_folder=args.case, keys_root=keys_dir.parent if keys_dir else None)
     except KeyFileError as exc:
         raise KnownError(exc) from None
     print(f"keys for case '{keys.case_id}': {keys.summary()}")

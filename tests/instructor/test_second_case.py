@@ -179,3 +179,38 @@ def test_self_study_feedback_works_for_the_new_case(course, monkeypatch):
     assert student.case.case_id == CASE and not student.self_study
     form = student.result("q2_posted_where")
     assert not form.scored and not form.complete, form
+
+
+def test_a_spec_naming_no_known_case_stops_the_release(tmp_path):
+    """Before: generate_assignment built the notebook and grading failed late with a
+    traceback. Now the release itself stops, naming the spec, the field and the fix."""
+    env = isolated_env(tmp_path / "home")
+    env.pop("SOURCING_LAB_COURSE", None)
+    root = tmp_path / "course"
+    run([str(BIN / "sourcing-lab"), "course", "init", str(root)], tmp_path, env)
+    shutil.copytree(DATA / "source" / ASSIGNMENT, root / "source" / "z01")
+    (root / "assignments" / "z01.toml").write_text(
+        'title = "x"\ncase = "no_such_case"\n[questions.q1]\ntype = "written"\nskill = "framing"\n'
+    )
+    args = [str(BIN / "nbgrader"), "generate_assignment", "z01"]
+    done = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert "z01.toml, field 'case': no case 'no_such_case'" in done.stdout + done.stderr
+    assert not (root / "release" / "z01").exists()
+
+
+def test_validate_finds_a_released_copy_s_own_case(course):
+    """A student checks a notebook from another folder: its case is beside the notebook."""
+    folder = course["base"] / "students" / "h_perfect" / ASSIGNMENT
+    env = isolated_env(course["base"] / "students" / "h_perfect")
+    env.pop("SOURCING_LAB_COURSE", None)
+    done = subprocess.run(
+        [str(BIN / "sourcing-lab"), "validate", str(folder / "harbor.ipynb")],
+        cwd=course["base"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "no question spec" not in done.stdout + done.stderr, done.stdout + done.stderr
+    assert "h01_harbor" in done.stdout, done.stdout
