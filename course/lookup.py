@@ -6,8 +6,9 @@ find a case and a question spec by id through this module. Places are tried in t
 1. the course folder named by ``SOURCING_LAB_COURSE`` (a course's ``nbgrader_config.py`` sets
    it, and ``sourcing-lab ... --course DIR`` does too): ``cases/<case_id>/``,
    ``assignments/<assignment_id>.toml`` and, for the instructor side, ``keys/<case_id>/``;
-2. ``course_data/`` beside the notebook (the current folder): what a released assignment
-   carries for the student's kernel, the same layout without ``keys/``;
+2. ``course_data/`` beside the notebook (the current folder, only when no course folder is
+   configured): what a released assignment carries for the student's kernel, the same layout
+   without ``keys/``;
 3. the kit itself: ``course/casefile/<case_id>/`` and ``course/assignments/<id>.toml``.
 
 The first place that has the file wins, so a course's own copy of a kit case or spec takes
@@ -50,7 +51,10 @@ def data_roots() -> list[Path]:
     root = course_root()
     if root is not None:
         roots.append(root)
-    for folder in [*_BESIDE, Path.cwd()]:
+    # With a course folder configured (the grader, the instructor's tools) the current folder is
+    # never consulted: a submission's own course_data/ must not stand in for the course's.
+    folders = _BESIDE if root is not None else [*_BESIDE, Path.cwd()]
+    for folder in folders:
         released = folder / RELEASED_DATA
         if released.is_dir() and released not in roots:
             roots.append(released)

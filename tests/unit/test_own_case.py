@@ -173,3 +173,16 @@ def test_a_released_copy_finds_its_case_beside_the_notebook(course, tmp_path, mo
     monkeypatch.delenv(lookup.COURSE_ENV)
     monkeypatch.chdir(released.parent)
     assert load_assignment(ASSIGNMENT).case.folder == Path(released / "cases" / CASE)
+
+
+def test_with_a_course_folder_a_submission_s_own_copy_is_never_read(course, tmp_path, monkeypatch):
+    """The grader's process has the course configured: a course_data/ in the current folder
+    (a submission's) cannot stand in for the course's or the kit's spec."""
+    fake = tmp_path / "submission" / lookup.RELEASED_DATA / "assignments"
+    fake.mkdir(parents=True)
+    spec = (REPO / "course" / "assignments" / "a01_provenance.toml").read_text(encoding="utf-8")
+    (fake / "a01_provenance.toml").write_text(spec.replace("points = 5", "points = 500"))
+    monkeypatch.chdir(fake.parent.parent)
+    assert load_assignment("a01_provenance").total_points < 100
+    monkeypatch.delenv(lookup.COURSE_ENV)  # a student's own kernel: its copy is what it has
+    assert load_assignment("a01_provenance").total_points > 500
