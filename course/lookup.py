@@ -45,6 +45,21 @@ def use_course(root: str | Path) -> None:
     os.environ[COURSE_ENV] = str(Path(root).resolve())
 
 
+@contextlib.contextmanager
+def course(root: str | Path | None) -> Iterator[None]:
+    """``root`` as the course folder inside the block (unchanged when None), then as before."""
+    before = os.environ.get(COURSE_ENV)
+    if root is not None:
+        use_course(root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(COURSE_ENV, None)
+        else:
+            os.environ[COURSE_ENV] = before
+
+
 def data_roots() -> list[Path]:
     """Folders laid out as ``cases/`` + ``assignments/``, in lookup order (kit excluded)."""
     roots = []

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from course import lookup
 from course.casefile import Case, CaseFileError, load_case
 from course.casefile import loader as case_loader
 from course.casefile.library_reader import read_library
@@ -262,13 +261,3 @@ def _key_files_one_by_one(case: Case, folder: Path, report: CheckReport) -> Any:
         if problem not in report.problems:
             report.problems.append(problem)
     return None
-
-
-def default_places(folder: Path) -> tuple[Path | None, Path | None]:
-    """(keys folder, specs folder) for a case inside a course folder's ``cases/``."""
-    folder = Path(folder).resolve()
-    if folder.parent.name == "cases":
-        course = folder.parent.parent
-        lookup.use_course(course)
-        return course / "keys" / folder.name, course / "assignments"
-    return None, None

@@ -134,12 +134,11 @@ def _check(args: argparse.Namespace) -> int:
 
     case_dir = args.dir.resolve()
     keys_dir, specs_dir = course_places(case_dir)
-    if specs_dir is not None:
-        lookup.use_course(specs_dir.parent)
-    report = check_case(
-        case_dir,
-        args.keys.resolve() if args.keys else keys_dir,
-        args.specs.resolve() if args.specs else specs_dir,
-    )
+    with lookup.course(specs_dir.parent if specs_dir is not None else None):
+        report = check_case(
+            case_dir,
+            args.keys.resolve() if args.keys else keys_dir,
+            args.specs.resolve() if args.specs else specs_dir,
+        )
     print(report.text())
     return 0 if report.ok else 1

@@ -94,15 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None or (args.command == "course" and not args.course_command):
         parser.print_help()
         return 2
-    if isinstance(getattr(args, "course", None), Path):
-        from course import lookup
-
-        if (args.course / "nbgrader_config.py").is_file():
-            lookup.use_course(args.course)  # its own cases and specs come first
+    from course import lookup
     from sourcing_lab.case_cli import CaseCommandError
 
+    course = getattr(args, "course", None)
+    is_course = isinstance(course, Path) and (course / "nbgrader_config.py").is_file()
     try:
-        return handler(args)
+        with lookup.course(course if is_course else None):  # its own cases and specs first
+            return handler(args)
     except (KnownError, CaseCommandError) as exc:
         print(f"sourcing-lab {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -82,18 +82,13 @@ def course(tmp_path_factory):
 def _answer_perfectly(folder: Path, root: Path) -> None:
     """What a student who gets everything right saves: the keys' reference answers recorded
     in the notebook (as the page does), the code answer typed in, a written answer."""
-    import os
-
     from course import lookup
+    from course.questions import load_assignment
     from sourcing_lab.key_lookup import reference_answers
     from sourcing_lab.keys import load_keys
     from sourcing_lab.simulate import StudentWork, solution_code, submission_notebook
 
-    before = os.environ.get(lookup.COURSE_ENV)
-    lookup.use_course(root)
-    try:
-        from course.questions import load_assignment
-
+    with lookup.course(root):
         case = load_assignment(ASSIGNMENT).case
         answers = reference_answers(load_keys(case), ASSIGNMENT, case)
         answers["q9_written"] = (
@@ -106,11 +101,6 @@ def _answer_perfectly(folder: Path, root: Path) -> None:
         release_nb = json.loads(notebook.read_text(encoding="utf-8"))
         nb, _ = submission_notebook(release_nb, StudentWork("h_perfect", answers, code), ASSIGNMENT)
         notebook.write_text(json.dumps(nb), encoding="utf-8")
-    finally:
-        if before is None:
-            os.environ.pop(lookup.COURSE_ENV, None)
-        else:
-            os.environ[lookup.COURSE_ENV] = before
 
 
 def _scores(root: Path) -> dict[str, float]:
