@@ -256,6 +256,20 @@ class Lab:
             rows.append(f"<p><b>[{number}]</b> {html.escape(seg.text)}</p>")
         display(HTML("<div class='sourcing-lab-article'>" + "".join(rows) + "</div>"))
 
+    def cite(self, question_id: str, claim_id: str, doc_id: str) -> AnswerRecord | None:
+        """Add ``doc_id`` to a claim's evidence in claim-verdicts question ``question_id`` (the
+        source desk's "Cite for claim N"); through its widget when it is shown."""
+        view = self._views.get(question_id)
+        if view is not None:
+            view.cite(claim_id, doc_id)
+            record = self._records.get(question_id)
+            return record if isinstance(record, AnswerRecord) else None
+        value = dict(self.answer(question_id) or {})
+        entry = value.get(claim_id) or {"verdict": "", "evidence": []}
+        if doc_id not in entry["evidence"]:
+            value[claim_id] = {**entry, "evidence": [*entry["evidence"], doc_id]}
+        return self.record(question_id, value)
+
     # -- widgets ------------------------------------------------------------------------
     def show(self, question_id: str) -> Any:
         """Build and display the question's widget, then its answer-record line.

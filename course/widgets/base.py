@@ -10,6 +10,7 @@ record to the browser page, which keeps it in the saved notebook.
 from __future__ import annotations
 
 import html
+import uuid
 from typing import Any
 
 import ipywidgets as w
@@ -18,6 +19,7 @@ from course.checks import ValueProblem
 from course.checks.result import CORRECT, MISSING, PARTIAL, WRONG, Result
 from course.messages import say
 from course.questions import Question
+from course.widgets.item_body import Feedback
 from course.widgets.record_status import RecordStatus
 
 SHOW_ANSWER_AFTER = 3
@@ -37,13 +39,14 @@ class ItemView:
         self.question = question
         self.attempts = 0
         self._applying = False
-        self.feedback = w.HTML(value="", layout=w.Layout(min_height="1.5em"))
+        # Lets a control name its group after the prompt (a fieldset's aria-labelledby).
+        self.prompt_id = f"sl-prompt-{uuid.uuid4().hex[:10]}"
+        self.feedback = Feedback()
         self.status = RecordStatus(question.question_id, lab.assignment.assignment_id)
         self.body = self.build_body()
         self.check_button = w.Button(
             description="Check",
             tooltip="Check this answer",
-            icon="check",
             button_style="",
         )
         self.check_button.add_class(NO_RECORD)
@@ -59,7 +62,7 @@ class ItemView:
             self.answer_button.add_class(NO_RECORD)
             self.answer_button.on_click(lambda _b: self.on_show_answer())
             buttons.append(self.answer_button)
-        prompt = w.HTML(value=f"<p><b>{html.escape(question.prompt)}</b></p>")
+        prompt = w.HTML(value=f"<p id='{self.prompt_id}'><b>{html.escape(question.prompt)}</b></p>")
         self.widget = w.VBox(
             [prompt, self.body, w.HBox(buttons), self.feedback, self.status],
             layout=w.Layout(border="1px solid #888", padding="8px", margin="4px 0"),
@@ -124,13 +127,14 @@ class ItemView:
 
         text = reference_text(self.lab, self.question)
         self.feedback.value = (
-            "<div role='status' aria-live='polite'><b>Reference answer</b>"
-            f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre></div>"
+            f"<p><b>Reference answer</b></p><pre style='white-space:pre-wrap'>"
+            f"{html.escape(text)}</pre>"
         )
 
 
 def render_result(result: Result, *, graded_mode: bool) -> str:
-    """Feedback as accessible HTML: a live region, one line per message, symbols not colour."""
+    """Feedback as HTML for the item's live region: one line per message, symbols not colour
+    (the region itself, ``role="status"``, is made once by ``items.js`` and kept)."""
     lines = []
     if result.summary:
         lines.append(f"<p>{html.escape(result.summary)}</p>")
@@ -146,7 +150,7 @@ def render_result(result: Result, *, graded_mode: bool) -> str:
         lines.append(f"<p>{html.escape(say('graded_mode'))}</p>")
     if not lines:
         lines.append(f"<p>{html.escape(say('no_answer_yet'))}</p>")
-    return "<div role='status' aria-live='polite'>" + "".join(lines) + "</div>"
+    return "".join(lines)
 
 
 def close_tree(widget: w.Widget) -> None:

@@ -1,47 +1,41 @@
-"""A plain choice item: one option (radio buttons) or several (checkboxes)."""
+"""A plain choice item: one option (a radio group) or several (a checkbox group), drawn by
+``items.js`` as a fieldset whose legend says what to do and whose name includes the prompt."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as w
-
 from course.widgets.base import ItemView
+from course.widgets.item_body import ItemBody
 
 
 class Choice(ItemView):
     item_type = "choice"
 
-    def build_body(self) -> w.Widget:
-        options = self.question.options
-        if self.question.multiple:
-            self.boxes = {
-                key: w.Checkbox(
-                    value=False, description=label, indent=False, layout=w.Layout(width="auto")
-                )
-                for key, label in options.items()
-            }
-            for box in self.boxes.values():
-                box.observe(self.changed, names="value")
-            return w.VBox(list(self.boxes.values()))
-        self.radio = w.RadioButtons(
-            options=[(label, key) for key, label in options.items()],
-            value=None,
-            description="Your answer:",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+    def build_body(self) -> ItemBody:
+        multiple = bool(self.question.multiple)
+        self.choices = ItemBody(
+            kind="choice",
+            spec={
+                "multiple": multiple,
+                "options": [[key, label] for key, label in self.question.options.items()],
+                "legend": "Tick every answer that applies:" if multiple else "Choose one answer:",
+                "prompt_id": self.prompt_id,
+            },
+            value=[] if multiple else "",
         )
-        self.radio.observe(self.changed, names="value")
-        return self.radio
+        self.choices.observe(self.changed, names="value")
+        return self.choices
+
+    def choose(self, value: str | list[str]) -> None:
+        """What a click does: ``"key"`` for one option, ``["key", ...]`` for several."""
+        self.choices.value = value
 
     def read_value(self) -> str | list[str]:
+        value = self.choices.value
         if self.question.multiple:
-            return [key for key, box in self.boxes.items() if box.value]
-        return self.radio.value or ""
+            return [key for key in self.question.options if key in (value or [])]
+        return value if isinstance(value, str) else ""
 
     def apply_value(self, value: Any) -> None:
-        if self.question.multiple:
-            for key, box in self.boxes.items():
-                box.value = key in (value or [])
-        else:
-            self.radio.value = value or None
+        self.choices.value = list(value or []) if self.question.multiple else (value or "")

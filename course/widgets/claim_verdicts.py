@@ -1,15 +1,19 @@
-"""Claim verdicts with evidence: a verdict for each claim and the documents it rests on."""
+"""Claim verdicts with evidence: a verdict for each claim and the documents it rests on.
+
+Drawn by ``items.js``: one card per claim with its quote, a verdict chooser and the cited
+documents as removable chips. Documents are cited from the source desk ("Cite for claim 2"
+under an opened document, see ``source_desk.py``) or, without the desk, from a short "add
+evidence" chooser on the card.
+"""
 
 from __future__ import annotations
 
-import html
 from typing import Any
-
-import ipywidgets as w
 
 from course.messages import say
 from course.vocab import VERDICTS
-from course.widgets.base import ItemView, dropdown
+from course.widgets.base import ItemView
+from course.widgets.item_body import ItemBody
 
 
 def document_label(doc: Any) -> str:
@@ -17,49 +21,66 @@ def document_label(doc: Any) -> str:
     return f"{doc.publisher}: {doc.title} ({doc.date}{invented})"
 
 
+def claim_numbers(question: Any) -> dict[str, int]:
+    return {claim_id: number for number, claim_id in enumerate(question.parts, start=1)}
+
+
 class ClaimVerdicts(ItemView):
     item_type = "claim_verdicts"
 
-    def build_body(self) -> w.Widget:
-        self.verdicts: dict[str, w.Dropdown] = {}
-        self.evidence: dict[str, w.SelectMultiple] = {}
+    def build_body(self) -> ItemBody:
         documents = sorted(self.lab.case.documents.values(), key=lambda d: d.title.casefold())
-        options = [(document_label(d), d.doc_id) for d in documents]
         claims = {c.claim_id: c for c in self.lab.case.claim_records}
-        rows = []
-        for number, claim_id in enumerate(self.question.parts, start=1):
-            claim = claims[claim_id]
-            verdict = dropdown(VERDICTS, f"Claim {number} verdict")
-            evidence = w.SelectMultiple(
-                options=options,
-                value=(),
-                rows=5,
-                description=f"Claim {number} evidence",
-                style={"description_width": "initial"},
-                layout=w.Layout(width="95%"),
-            )
-            verdict.observe(self.changed, names="value")
-            evidence.observe(self.changed, names="value")
-            self.verdicts[claim_id], self.evidence[claim_id] = verdict, evidence
-            heading = w.HTML(
-                value=f"<p><b>Claim {number}: {html.escape(claim.label)}</b><br>"
-                f"<q>{html.escape(claim.quote)}</q></p>"
-            )
-            tip = w.HTML(value="<small>Hold Ctrl (or ⌘) to choose more than one document.</small>")
-            rows.append(w.VBox([heading, verdict, evidence, tip]))
-        return w.VBox(rows)
+        self.verdicts = ItemBody(
+            kind="claim_verdicts",
+            spec={
+                "claims": [
+                    {"id": c, "number": n, "label": claims[c].label, "quote": claims[c].quote}
+                    for c, n in claim_numbers(self.question).items()
+                ],
+                "verdicts": [[key, label] for key, label in VERDICTS.items()],
+                "documents": [[d.doc_id, document_label(d)] for d in documents],
+            },
+            value={},
+        )
+        self.verdicts.observe(self.changed, names="value")
+        return self.verdicts
+
+    def _entry(self, claim_id: str) -> dict[str, Any]:
+        entry = (self.verdicts.value or {}).get(claim_id) or {}
+        return {"verdict": entry.get("verdict", ""), "evidence": list(entry.get("evidence", []))}
+
+    def _put(self, claim_id: str, entry: dict[str, Any]) -> None:
+        value = {k: v for k, v in (self.verdicts.value or {}).items() if k != claim_id}
+        if entry["verdict"] or entry["evidence"]:
+            value[claim_id] = entry
+        self.verdicts.value = value
+
+    def set_verdict(self, claim_id: str, verdict: str | None) -> None:
+        """What choosing a verdict on a claim's card does."""
+        self._put(claim_id, {**self._entry(claim_id), "verdict": verdict or ""})
+
+    def cite(self, claim_id: str, doc_id: str) -> None:
+        """Add ``doc_id`` to the claim's evidence (once)."""
+        entry = self._entry(claim_id)
+        if doc_id not in entry["evidence"]:
+            self._put(claim_id, {**entry, "evidence": [*entry["evidence"], doc_id]})
+
+    def uncite(self, claim_id: str, doc_id: str) -> None:
+        """What a chip's Remove button does."""
+        entry = self._entry(claim_id)
+        self._put(claim_id, {**entry, "evidence": [d for d in entry["evidence"] if d != doc_id]})
 
     def read_value(self) -> dict[str, dict[str, Any]]:
         value = {}
         for claim_id in self.question.parts:
-            verdict = self.verdicts[claim_id].value or ""
-            evidence = list(self.evidence[claim_id].value)
-            if verdict or evidence:
-                value[claim_id] = {"verdict": verdict, "evidence": evidence}
+            entry = self._entry(claim_id)
+            if entry["verdict"] or entry["evidence"]:
+                value[claim_id] = entry
         return value
 
     def apply_value(self, value: Any) -> None:
-        for claim_id in self.question.parts:
-            entry = (value or {}).get(claim_id, {})
-            self.verdicts[claim_id].value = entry.get("verdict") or None
-            self.evidence[claim_id].value = tuple(entry.get("evidence", ()))
+        self.verdicts.value = {
+            claim_id: {"verdict": e.get("verdict") or "", "evidence": list(e.get("evidence", []))}
+            for claim_id, e in (value or {}).items()
+        }

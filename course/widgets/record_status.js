@@ -10,6 +10,10 @@
 //   every save, so the saved .ipynb holds the answers even when the outputs are stale. After an
 //   answer given here comes back, it saves the notebook (again, if a save started before the
 //   answer came back). File > Download waits for that save. Saves never overlap.
+// - Keys an item's controls use (arrows, letters, digits, Space, Enter) never reach
+//   JupyterLab's notebook shortcuts, which would otherwise move to another cell or run a
+//   command (B inserts a cell, X cuts one) while a dropdown or radio has the focus in command
+//   mode. Ctrl/Cmd combinations, Escape, Tab and Shift+Enter still reach them.
 // - In a text box inside an item, Escape leaves the box and Ctrl+S saves. A written answer is
 //   sent to Python when typing pauses, when the box loses focus and before every save.
 // It reaches the notebook through ipywidgets' widget manager (`widget_manager.context`, in
@@ -20,6 +24,7 @@ const KEY = "sourcing_lab";
 const ITEM = ".sourcing-lab-item";
 const CONTROL = "select, option, input, textarea, button";
 const NO_RECORD = "sourcing-lab-no-record"; // buttons that never change the answer (Check)
+const RECORDS = "sourcing-lab-records-"; // + question id: a button that changes that answer
 const ENDED = new Set(["restarting", "autorestarting", "dead"]);
 const PAUSE_MS = 800; // a written answer is sent this long after the last key
 const RECENT_MS = 3000; // a change made here is expected back from Python within this time
@@ -326,6 +331,40 @@ function refuse(event, view) {
   view.refuse();
 }
 
+// Keyboard containment. JupyterLab 4 matches shortcuts on keydown in the bubbling phase at
+// the document, Notebook 7 in the capture phase (before any element below it hears the key),
+// so the only place that comes first in both is the window's capture phase. There a key an
+// item's control uses is stopped; its default action (a select or radio changing, a button
+// clicking) still happens, and the item's own key handler (``el.__slKeydown``, set by
+// items.js) is called here, since the key no longer reaches it.
+const passes = (e) =>
+  e.ctrlKey || e.metaKey || ["Escape", "Tab"].includes(e.key) || (e.key === "Enter" && e.shiftKey);
+
+function onKeydown(event) {
+  const target = event.target;
+  const item = target?.closest?.(ITEM);
+  if (!item) return;
+  onEvent(event); // keys in a text box; a change refused while Python is gone
+  if (event.defaultPrevented || isTextBox(target)) return; // text boxes: the notebook ignores
+  if (passes(event)) {
+    if (event.key === "Escape") leave(target);
+    return;
+  }
+  event.stopPropagation();
+  for (let node = target; node && node !== item; node = node.parentElement) {
+    node.__slKeydown?.(event);
+  }
+}
+
+// Escape on a control gives the focus back to the notebook (command mode), so the notebook's
+// single-key shortcuts work again.
+function leave(control) {
+  const notebook = control.closest?.(".jp-Notebook");
+  if (!notebook || !control.matches?.(CONTROL)) return;
+  control.blur();
+  notebook.focus();
+}
+
 function onEvent(event) {
   const view = viewFor(event.target);
   if (!view) return;
@@ -346,16 +385,20 @@ function onEvent(event) {
     if (target.matches?.("textarea")) shared.typing.delete(target);
     view.changedHere();
   } else if (event.type === "click" && target.closest?.(`button:not(.${NO_RECORD})`)) {
-    view.changedHere();
+    // A button may change another question's answer (the desk's "Cite for claim N").
+    const other = [...target.closest("button").classList].find((c) => c.startsWith(RECORDS));
+    if (other) view.link?.changedHere(`${view.model.get("assignment_id")}/${other.slice(RECORDS.length)}`);
+    else view.changedHere();
   }
 }
 
 function listen() {
   if (shared.listening) return;
   shared.listening = true;
-  for (const type of ["mousedown", "click", "keydown", "beforeinput", "paste", "drop"]) {
+  for (const type of ["mousedown", "click", "beforeinput", "paste", "drop"]) {
     document.addEventListener(type, onEvent, { capture: true });
   }
+  window.addEventListener("keydown", onKeydown, { capture: true });
   document.addEventListener("input", onEvent, { capture: true });
   document.addEventListener("change", onEvent, { capture: true });
   window.addEventListener("pagehide", () => sendTyping());

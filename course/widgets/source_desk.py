@@ -1,7 +1,9 @@
 """Source library desk: search and open the offline documents, like lateral reading on the web.
 
 Every search and every opened document is appended to an investigation log (recorded as this
-question's answer), which the instructor's report reads.
+question's answer), which the instructor's report reads. Under an opened document, one
+"Cite for claim N" button per claim of the question the desk serves adds that document to the
+claim's evidence (``Lab.cite``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import ipywidgets as w
 
 from course.answers import now_iso
 from course.casefile.search import search_library
+from course.checks import ValueProblem
 from course.messages import say
 from course.widgets.base import ItemView
+from course.widgets.claim_verdicts import claim_numbers
 
 MAX_EVENTS = 2_000
 
@@ -31,7 +35,7 @@ class SourceDesk(ItemView):
             continuous_update=False,
             style={"description_width": "initial"},
         )
-        self.search_button = w.Button(description="Search", icon="search")
+        self.search_button = w.Button(description="Search")
         self.results = w.Select(
             options=[],
             rows=8,
@@ -39,8 +43,13 @@ class SourceDesk(ItemView):
             layout=w.Layout(width="95%"),
             style={"description_width": "initial"},
         )
-        self.open_button = w.Button(description="Open document", icon="book", disabled=True)
+        self.open_button = w.Button(description="Open document", disabled=True)
         self.reader = w.HTML(value="")
+        self.opened: str | None = None
+        self.cite_buttons = self._cite_buttons()
+        self.cite_row = w.HBox(self.cite_buttons, layout=w.Layout(flex_flow="row wrap"))
+        self.cite_row.layout.display = "none"
+        self.cited = w.HTML(value="")
         self.search_button.on_click(lambda _b: self.search(self.query.value))
         self.query.observe(lambda change: self.search(change["new"]), names="value")
         self.results.observe(self._selected, names="value")
@@ -51,8 +60,38 @@ class SourceDesk(ItemView):
                 self.results,
                 self.open_button,
                 self.reader,
+                self.cite_row,
+                self.cited,
             ]
         )
+
+    def _cite_buttons(self) -> list[w.Button]:
+        served = self.lab.assignment.questions.get(self.question.serves)
+        if served is None or served.item_type != "claim_verdicts":
+            return []
+        buttons = []
+        for claim_id, number in claim_numbers(served).items():
+            button = w.Button(description=f"Cite for claim {number}", layout={"width": "auto"})
+            # The answer this changes is the claim question's (record_status.js knows).
+            button.add_class(f"sourcing-lab-records-{served.question_id}")
+            button.on_click(lambda _b, c=claim_id: self.cite(c))
+            buttons.append(button)
+        return buttons
+
+    def cite(self, claim_id: str) -> None:
+        """Cite the opened document for ``claim_id`` in the question the desk serves."""
+        if self.opened is None:
+            return
+        number = claim_numbers(self.lab.question(self.question.serves))[claim_id]
+        title = html.escape(self.lab.case.document(self.opened).title)
+        try:
+            self.lab.cite(self.question.serves, claim_id, self.opened)
+        except (ValueProblem, OSError) as problem:
+            self.cited.value = (
+                f"<p role='status'>{html.escape(say('record_not_saved', problem=problem))}</p>"
+            )
+            return
+        self.cited.value = f"<p role='status'>Cited “{title}” for claim {number}.</p>"
 
     # The desk is a tool, not a test: its check only says how much was looked at.
     def search(self, query: str) -> list[str]:
@@ -97,6 +136,9 @@ class SourceDesk(ItemView):
             + (f"<p><b>{html.escape(say('desk_invented_note'))}</b></p>" if doc.invented else "")
             + f"{paragraphs}</article>"
         )
+        self.opened = doc_id
+        self.cite_row.layout.display = "flex" if self.cite_buttons else "none"
+        self.cited.value = ""
         self._log({"action": "open", "doc_id": doc_id})
 
     def _log(self, event: dict[str, str]) -> None:

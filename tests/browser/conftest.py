@@ -123,9 +123,8 @@ class LabServer:
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    base = tmp_path_factory.mktemp("browser")
+def _serve(app: str, base: Path) -> Iterator[LabServer]:
+    """``jupyter lab`` or ``jupyter notebook`` (Notebook 7) on a copy of ``exercises/``."""
     root, home = base / "workspace", base / "home"
     shutil.copytree(REPO / "exercises", root)
     settings = home / ".jupyter" / "lab" / "user-settings"
@@ -134,11 +133,12 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
-    log = (base / "jupyterlab.log").open("wb")
+    log = (base / f"{app}.log").open("wb")
+    prefix = "LabApp" if app == "lab" else "JupyterNotebookApp"
     process = subprocess.Popen(
         [
             str(BIN / "jupyter"),
-            "lab",
+            app,
             "--no-browser",
             "--allow-root",
             "--ServerApp.ip=127.0.0.1",
@@ -146,9 +146,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "--ServerApp.port_retries=0",
             f"--ServerApp.root_dir={root}",
             f"--IdentityProvider.token={token}",
-            "--LabApp.news_url=None",
-            f"--LabApp.user_settings_dir={settings}",
-            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+            f"--{prefix}.news_url=None" if app == "lab" else "--ServerApp.open_browser=False",
+            f"--{prefix}.user_settings_dir={settings}",
+            f"--{prefix}.workspaces_dir={home / 'workspaces'}",
         ],
         cwd=root,
         env=isolated_env(home),
@@ -165,13 +165,24 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    tail = (base / "jupyterlab.log").read_text(errors="replace")[-3000:]
-                    pytest.fail(f"JupyterLab did not start (exit {process.poll()}):\n{tail}")
+                    tail = (base / f"{app}.log").read_text(errors="replace")[-3000:]
+                    pytest.fail(f"jupyter {app} did not start (exit {process.poll()}):\n{tail}")
                 time.sleep(0.3)
         yield server
     finally:
         stop_process_group(process)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    yield from _serve("lab", tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="session")
+def notebook_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """Notebook 7 (``jupyter notebook``, installed with nbgrader) on its own copy."""
+    yield from _serve("notebook", tmp_path_factory.mktemp("notebook7"))
 
 
 # -- the browser --------------------------------------------------------------------------

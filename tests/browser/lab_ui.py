@@ -279,3 +279,23 @@ def metadata_records(path: Path) -> dict[str, Any]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     answers = nb.get("metadata", {}).get(NOTEBOOK_KEY, {}).get("answers", {})
     return {record["question_id"]: record["value"] for record in answers.values()}
+
+
+# -- themes ------------------------------------------------------------------------------------
+LIGHT, DARK, HIGH_CONTRAST = "JupyterLab Light", "JupyterLab Dark", "JupyterLab Dark High Contrast"
+
+
+def set_theme(page: Any, name: str) -> None:
+    """Settings > Theme > ``name`` with the mouse; waits until the theme's CSS is applied.
+    The choice is a user setting: it stays for later pages of the same server."""
+    if page.evaluate("() => document.body.dataset.jpThemeName") == name:
+        return
+    page.locator("#jp-MainMenu").get_by_role("menuitem", name="Settings", exact=True).click()
+    # A submenu's entry has no ARIA role in Lumino 2: find it by its text.
+    page.locator(".lm-Menu .lm-Menu-item", has_text=re.compile(r"^Theme$")).click()
+    themes = page.locator(".lm-Menu [data-command='apputils:change-theme']")
+    themes.filter(has_text=re.compile(f"^\\s*{re.escape(name)}\\s*$")).click()
+    page.wait_for_function(
+        "(name) => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000
+    )
+    page.wait_for_timeout(500)  # the theme's stylesheet is swapped in, then laid out

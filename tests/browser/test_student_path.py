@@ -8,6 +8,7 @@ check cells still give form feedback only.
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import pytest
 from lab_ui import (
@@ -211,11 +212,23 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
         )
 
     claims = item(page, "claim-verdicts")
-    # Claim 1 (KFOR ended in 2015): the document just read, plus NATO's page (Ctrl+click).
-    evidence = claims.get_by_label("Claim 1 evidence", exact=True)
-    evidence.locator("option", has_text=document_label(doc)).click()
-    nato = case.document("nato_kfor_topic")
-    evidence.locator("option", has_text=document_label(nato)).click(modifiers=["Control"])
+    # Claim 1 (KFOR ended in 2015): cite the document just read, from the desk (mouse) ...
+    desk.get_by_role("button", name="Cite for claim 1").click()
+    chips = claims.get_by_role("list", name="Claim 1 evidence", exact=True)
+    chips.get_by_text(doc.title).wait_for()
+    desk.get_by_text(f"Cited “{doc.title}” for claim 1.").wait_for()
+    # ... then NATO's page, and a weak blog by mistake, from the card's chooser; the blog's
+    # chip is removed again with the keyboard (Tab to its Remove button, Enter).
+    nato, blog = case.document("nato_kfor_topic"), case.document("blog_balkan_notes")
+    add = claims.get_by_label("Add evidence for claim 1", exact=True)
+    add.select_option(label=document_label(nato))
+    chips.get_by_text(nato.title).wait_for()
+    add.select_option(label=document_label(blog))
+    remove_blog = chips.get_by_role("button", name=f"Remove {document_label(blog)} from claim 1")
+    remove_blog.focus()
+    page.keyboard.press("Enter")
+    remove_blog.wait_for(state="detached")
+    assert chips.get_by_role("listitem").count() == 2
     verdict = claims.get_by_label("Claim 1 verdict", exact=True)
     verdict.click()
     page.keyboard.press("Escape")
@@ -225,10 +238,9 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
     choose_by_keyboard(
         page, claims.get_by_label("Claim 2 verdict", exact=True), VERDICTS["accurate"]
     )
-    blog = case.document("blog_balkan_notes")
-    claims.get_by_label("Claim 2 evidence", exact=True).locator(
-        "option", has_text=document_label(blog)
-    ).click()
+    claims.get_by_label("Add evidence for claim 2", exact=True).select_option(
+        label=document_label(blog)
+    )
     expected = {
         "c_kfor_ended": {"verdict": "false", "evidence": sorted([doc.doc_id, nato.doc_id])},
         "c_first_support": {"verdict": "accurate", "evidence": [blog.doc_id]},
@@ -255,12 +267,14 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
     wait_until(lambda: "opened 1 documents" in feedback(desk).inner_text(), what="desk check")
 
 
-# -- 3: timeline: Move up / Move down by mouse and keyboard, the anachronism radio ----------
+# -- 3: timeline: drag, Move up / Move down by mouse and keyboard, the anachronism radio -----
+def _rows(timeline) -> Any:
+    return timeline.locator("ol.sl-order > li")
+
+
 def _order(timeline) -> list[str]:
-    rows = timeline.locator(".widget-hbox").filter(has=timeline.page.get_by_text("Move up"))
     return [
-        " ".join(t.split(". ", 1)[1].split())
-        for t in rows.locator(".widget-html").all_inner_texts()
+        " ".join(t.split()) for t in _rows(timeline).locator(".sl-order-label").all_inner_texts()
     ]
 
 
@@ -286,8 +300,7 @@ def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     assert len(start) == len(question.parts)
 
     def row_button(position: int, name: str):
-        rows = timeline.locator(".widget-hbox").filter(has=page.get_by_text("Move up"))
-        return rows.nth(position - 1).get_by_role("button", name=name)
+        return _rows(timeline).nth(position - 1).get_by_role("button", name=name)
 
     # Mouse: move the first event down one place.
     row_button(1, "Move down").click()
@@ -310,7 +323,14 @@ def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     wait_until(lambda: _order(timeline) == expected, what="the order after Space")
     _wait_focus(page, row_button(7, "Move down"), "row 7's Move down, with the moved event")
 
-    # The claim that cannot be true at its date: a radio button, by mouse.
+    # Mouse: drag the last event onto the first row; it takes that place.
+    _rows(timeline).nth(len(expected) - 1).drag_to(_rows(timeline).nth(0))
+    expected.insert(0, expected.pop())
+    wait_until(lambda: _order(timeline) == expected, what="the order after a drag")
+
+    # The claim that cannot be true at its date: a radio in a fieldset, by mouse.
+    group = timeline.get_by_role("group", name="Cannot be true at its date:")
+    assert group.get_by_role("radio").count() == len(question.options)
     timeline.get_by_role("radio", name="It calls Pat Ryder", exact=False).click()
     answer = {"order": [ids[label] for label in expected], "marked": "c_ryder_title"}
     wait_until(lambda: disk_answer(folder, "q2_timeline") == answer, what="q2_timeline on disk")

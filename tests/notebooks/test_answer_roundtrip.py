@@ -36,14 +36,14 @@ SHOW = [
     'window = labs["a04"].show("q3_window")',
 ]
 SET = [
-    'chain.order.confirm.click(); chain.statuses["forum_post"].value = "verified"',
-    'tags.selectors["s01"].value = "named_unverifiable"; tags.selectors["s07"].value = "anonymous"',
+    'chain.order.confirm(); chain.set_status("forum_post", "verified")',
+    'tags.tag("s01", "named_unverifiable"); tags.tag("s07", "anonymous")',
     'written.text.value = "No original can be found for this text."',
     'desk.open(desk.search("Ryder")[0])',
-    'verdicts.verdicts["c_major_ally"].value = "false"\n'
-    'verdicts.evidence["c_major_ally"].value = ("mnna_regulation",)',
-    'timeline.order.move(timeline.order.order[0], +1); timeline.marked.value = "c_ryder_title"',
-    'window.radio.value = "aug2022_dec2023"',
+    'verdicts.set_verdict("c_major_ally", "false")\n'
+    'verdicts.cite("c_major_ally", "mnna_regulation")',
+    'timeline.order.move(timeline.order.order[0], +1); timeline.mark("c_ryder_title")',
+    'window.choose("aug2022_dec2023")',
     'weekday = "Monday"\nlabs["a04"].record_value("q4_weekday", lambda: weekday)',
 ]
 REPORT = textwrap.dedent(

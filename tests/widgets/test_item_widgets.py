@@ -25,9 +25,11 @@ def _bundle(frontend, qid):
 def test_span_tagger_records_restores_and_checks(tmp_path, frontend):
     lab = Lab("a02_attribution", folder=tmp_path)
     view = lab.show("q2_tags")
-    assert len(view.selectors) == 17
-    view.selectors["s05b"].value = "named_on_record"
-    view.selectors["s07"].value = "anonymous"
+    pieces = [x for para in view.tagger.spec["paragraphs"] for x in para]
+    assert [x["part"] for x in pieces if "part" in x] == list(lab.question("q2_tags").parts)
+    assert "".join(x["text"] for x in pieces).startswith("W. McMuster Posted")  # the article
+    view.tag("s05b", "named_on_record")
+    view.tag("s07", "anonymous")
     record = _recorded(tmp_path, "q2_tags")
     assert record["value"] == {"s05b": "named_on_record", "s07": "anonymous"}
     assert record["sequence"] == 2 and record["item_type"] == "span_tagger"
@@ -37,19 +39,19 @@ def test_span_tagger_records_restores_and_checks(tmp_path, frontend):
     view.check_button.click()
     feedback = html.unescape(view.feedback.value)
     assert "Look at who held this post on the article's date." in feedback  # per-distractor hint
-    assert "✘ Not yet" in feedback and "role='status'" in feedback
+    assert "✘ Not yet" in feedback and view.feedback.kind == "feedback"  # the live region
     assert "named_unverifiable" not in feedback
 
     again = Lab("a02_attribution", folder=tmp_path).show("q2_tags")
-    assert again.selectors["s05b"].value == "named_on_record"
-    assert again.selectors["s01"].value is None
+    assert again.tagger.value.get("s05b") == "named_on_record"
+    assert "s01" not in again.tagger.value
     assert "restored" in again.status.value
 
 
 def test_show_answer_opens_only_after_three_checks(tmp_path, frontend):
     view = Lab("a04_time", folder=tmp_path).show("q3_window")
     assert view.answer_button is not None and view.answer_button.disabled
-    view.radio.value = "march2021"
+    view.choose("march2021")
     for _ in range(3):
         view.check_button.click()
     assert "Who gave the Pentagon briefings in March 2021?" in html.unescape(view.feedback.value)
@@ -61,12 +63,17 @@ def test_show_answer_opens_only_after_three_checks(tmp_path, frontend):
 def test_claim_verdicts_need_evidence_and_score_it(tmp_path, frontend):
     lab = Lab("a03_claims", folder=tmp_path)
     view = lab.show("q2_verdicts")
-    view.verdicts["c_kfor_ended"].value = "false"
+    view.set_verdict("c_kfor_ended", "false")
     assert lab.result("q2_verdicts", scored=False).complete is False
     assert "verdict given but no evidence chosen" in " ".join(
         lab.result("q2_verdicts", scored=False).messages
     )
-    view.evidence["c_kfor_ended"].value = ("blog_balkan_notes", "nato_kfor_topic")
+    desk = lab.show("q1_desk")
+    desk.open("blog_balkan_notes")
+    desk.cite("c_kfor_ended")  # "Cite for claim 1" under the opened document
+    assert "Cited" in desk.cited.value and "claim 1" in desk.cited.value
+    view.cite("c_kfor_ended", "nato_kfor_topic")  # the card's own "add evidence" chooser
+    view.cite("c_kfor_ended", "nato_kfor_topic")  # cited once only
     value = _recorded(tmp_path, "q2_verdicts")["value"]
     assert value["c_kfor_ended"] == {
         "verdict": "false",
@@ -76,6 +83,26 @@ def test_claim_verdicts_need_evidence_and_score_it(tmp_path, frontend):
     parts = {p.part_id: p for p in scored.parts}
     assert parts["c_kfor_ended.verdict"].status == "correct"
     assert parts["c_kfor_ended.evidence"].status == "partial"  # a weak blog beside NATO
+    view.uncite("c_kfor_ended", "blog_balkan_notes")  # a chip's Remove button
+    assert _recorded(tmp_path, "q2_verdicts")["value"]["c_kfor_ended"]["evidence"] == [
+        "nato_kfor_topic"
+    ]
+    assert [b.description for b in desk.cite_buttons][:2] == [
+        "Cite for claim 1",
+        "Cite for claim 2",
+    ]
+
+
+def test_the_desk_cites_into_the_claims_answer_when_the_claims_cell_has_not_run(tmp_path, frontend):
+    lab = Lab("a03_claims", folder=tmp_path)
+    desk = lab.show("q1_desk")
+    desk.open("nato_kfor_topic")
+    desk.cite("c_kfor_ended")
+    assert _recorded(tmp_path, "q2_verdicts")["value"] == {
+        "c_kfor_ended": {"verdict": "", "evidence": ["nato_kfor_topic"]}
+    }
+    shown = lab.show("q2_verdicts")
+    assert shown.verdicts.value["c_kfor_ended"]["evidence"] == ["nato_kfor_topic"]
 
 
 def test_timeline_order_by_buttons_and_the_anachronism(tmp_path, frontend):
@@ -83,21 +110,24 @@ def test_timeline_order_by_buttons_and_the_anachronism(tmp_path, frontend):
     view = lab.show("q2_timeline")
     assert lab.answer("q2_timeline") is None  # the starting order is not an answer
     first = view.order.order[0]
-    row = view.order.widget.children[1]  # heading first, then one row per event
-    row.children[2].click()  # "Move down" on the first event
+    assert view.order.widget.spec["items"][0][0] == first  # the page starts from this order
+    view.order.move(first, +1)  # "Move down" on the first event
     assert view.order.order[1] == first
-    view.marked.value = "c_ryder_title"
+    view.order.move(view.order.order[0], -1)  # "Move up" on the top row does nothing
+    assert view.order.order[1] == first
+    view.mark("c_ryder_title")
     value = _recorded(tmp_path, "q2_timeline")["value"]
     assert value["marked"] == "c_ryder_title" and len(value["order"]) == 10
     restored = Lab("a04_time", folder=tmp_path).show("q2_timeline")
     assert restored.order.order == value["order"] and restored.marked.value == "c_ryder_title"
+    assert restored.order.widget.value == value["order"]  # what the page draws
 
 
 def test_provenance_chain_records_order_and_statuses(tmp_path, frontend):
     lab = Lab("a01_provenance", folder=tmp_path)
     view = lab.show("q4_chain")
-    view.order.confirm.click()
-    view.statuses["forum_post"].value = "verified"
+    view.order.confirm()
+    view.set_status("forum_post", "verified")
     value = _recorded(tmp_path, "q4_chain")["value"]
     assert sorted(value["order"]) == sorted(lab.case.chain)
     assert value["status"] == {"forum_post": "verified"}
@@ -131,15 +161,15 @@ def test_the_desk_and_the_evidence_list_mark_the_invented_examples(tmp_path, fro
     desk.open("nato_kfor_topic")
     assert "Invented example" not in desk.reader.value
     verdicts = lab.show("q2_verdicts")
-    options = {doc: text for text, doc in verdicts.evidence["c_kfor_ended"].options}
+    options = dict(verdicts.verdicts.spec["documents"])
     assert options["defense_daily_lookalike"].endswith("(undated, invented example)")
 
 
 def test_choice_and_written_answers(tmp_path, frontend):
     lab = Lab("a05_verdict", folder=tmp_path)
     choice = lab.show("q1_loaded")
-    choice.boxes["revanchist"].value = True
-    choice.boxes["small_nation"].value = True
+    choice.choose(["revanchist"])
+    choice.choose(["small_nation", "revanchist"])  # kept in the options' order
     assert _recorded(tmp_path, "q1_loaded")["value"] == ["revanchist", "small_nation"]
     written = lab.show("q5_assessment")
     written.text.value = "The text has no traceable origin."
@@ -155,8 +185,8 @@ def test_graded_mode_gives_form_feedback_only(tmp_path, frontend, graded_mode):
     assert not lab.self_study
     view = lab.show("q2_tags")
     assert view.answer_button is None
-    for selector in view.selectors.values():
-        selector.value = "anonymous"
+    for part in lab.question("q2_tags").parts:
+        view.tag(part, "anonymous")
     view.check_button.click()
     feedback = html.unescape(view.feedback.value)
     assert "Every part has a label" in feedback
@@ -166,24 +196,24 @@ def test_graded_mode_gives_form_feedback_only(tmp_path, frontend, graded_mode):
 
 def test_a_corrupt_record_starts_empty_with_a_message_and_spares_neighbours(tmp_path, frontend):
     lab = Lab("a05_verdict", folder=tmp_path)
-    lab.show("q1_loaded").boxes["revanchist"].value = True
-    lab.show("q2_contradictions").boxes["years"].value = True
+    lab.show("q1_loaded").choose(["revanchist"])
+    lab.show("q2_contradictions").choose(["years"])
     (tmp_path / "answers" / "q1_loaded.json").write_text('{"question_id": "q1_lo')
     hand_edited = _recorded(tmp_path, "q2_contradictions")
     fresh = Lab("a05_verdict", folder=tmp_path)
     broken = fresh.show("q1_loaded")
-    assert not any(box.value for box in broken.boxes.values())
+    assert broken.choices.value == []
     assert "could not be read" in broken.status.value
-    assert fresh.show("q2_contradictions").boxes["years"].value is True
+    assert fresh.show("q2_contradictions").choices.value == ["years"]
     hand_edited["value"] = ["years", "made_up_option"]
     (tmp_path / "answers" / "q2_contradictions.json").write_text(json.dumps(hand_edited))
     view = Lab("a05_verdict", folder=tmp_path).show("q2_contradictions")
-    assert not any(box.value for box in view.boxes.values())
+    assert view.choices.value == []
     assert "did not fit the question" in view.status.value
 
 
 def test_an_unwritable_folder_says_the_answer_was_not_saved(tmp_path, frontend):
     (tmp_path / "answers").write_text("a file where the folder should be")
     view = Lab("a01_provenance", folder=tmp_path).show("q2_posted_where")
-    view.radio.value = "gaming_forum"
+    view.choose("gaming_forum")
     assert "could not be saved" in view.status.value

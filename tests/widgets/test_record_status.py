@@ -57,7 +57,7 @@ def test_every_item_status_is_a_record_status_that_carries_the_newest_record(tmp
     assert status.texts == {key: say(key) for key in PAGE_TEXTS}
     assert "reloaded" in status.texts["page_reopened"]
     assert NO_RECORD in view.check_button._dom_classes
-    view.radio.value = "not_enough"
+    view.choose("not_enough")
     assert status.record["value"] == "not_enough" and status.record["sequence"] == 1
     assert "Answer recorded" in status.value
     again = Lab("a02_attribution", folder=tmp_path).show("q4_anonymous_rule")
@@ -67,11 +67,11 @@ def test_every_item_status_is_a_record_status_that_carries_the_newest_record(tmp
 def test_a_cell_run_again_closes_its_old_widgets(tmp_path, frontend):
     lab = Lab("a02_attribution", folder=tmp_path)
     first = lab.show("q3_hedges")
-    box = first.boxes["sources_say"]
+    body, feedback = first.choices, first.feedback
     second = lab.show("q3_hedges")
-    assert first.widget.comm is None and first.status.comm is None and box.comm is None
-    assert second.widget.comm is not None
-    second.boxes["sources_say"].value = True
+    assert first.widget.comm is None and first.status.comm is None and body.comm is None
+    assert feedback.comm is None and second.widget.comm is not None
+    second.choose(["sources_say"])
     assert second.status.record["value"] == ["sources_say"]
 
 
@@ -139,8 +139,8 @@ def test_the_lab_restores_from_the_metadata_channel_when_the_outputs_are_stale(t
     lab = Lab("a02_attribution", notebook=NOTEBOOK, folder=tmp_path)  # no answers/ folder
     assert lab.answer("q4_anonymous_rule") == "not_enough"
     view = lab.show("q4_anonymous_rule")
-    assert view.radio.value == "not_enough" and view.status.record["sequence"] == 5
-    view.radio.value = "named"
+    assert view.choices.value == "not_enough" and view.status.record["sequence"] == 5
+    view.choose("named")
     assert AnswerStore(tmp_path).read("q4_anonymous_rule").sequence == 6
 
 
