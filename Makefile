@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace exercises bench demo hub clean-venv help
+.PHONY: lab test lint typecheck workspace exercises bench demo hub clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -19,16 +19,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Two distributions (README "How it is built"): the student runtime `sourcing-lab-course` (.) and
+# the instructor side `sourcing-lab` (autograder/). A checkout installs both, editable.
+PROJECTS = pyproject.toml autograder/pyproject.toml autograder/setup.py
+
+$(VENV)/.installed-lab: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . -e ./autograder
 	@touch $@
 
-$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[hub]"
+$(VENV)/.installed-hub: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . -e "./autograder[hub]"
 	@touch $@ $(VENV)/.installed-lab
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(PROJECTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]" -e "./autograder[hub]"
 	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-hub
 
 # Copy the student notebooks into a git-ignored workspace. Files the student already has are
@@ -45,7 +49,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course autograder tests
 	$(BIN)/ruff format --check course autograder tests
 
-test: $(VENV)/.installed-test lint
+# mypy, strict on the pure layer (the settings are [tool.mypy] in pyproject.toml).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test lint typecheck
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-venv:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -66,14 +64,10 @@ def case_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kit_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The kit built as a wheel (``python -m build --wheel``), once per test session."""
-    out = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    return next(out.glob("sourcing_lab-*.whl"))
+def kit_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The kit's two wheels, built from a copy of this checkout once per test session:
+    ``course`` (the student runtime) and ``instructor`` (the ``sourcing-lab`` command)."""
+    from sourcing_lab.wheels import build_wheels
+
+    student, instructor = build_wheels(REPO, tmp_path_factory.mktemp("wheels"))
+    return {"course": student, "instructor": instructor}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sourcing_lab.exercises import REPO
-from sourcing_lab.keys import KEYS_ROOT
+from sourcing_lab import kit_files
 
 KIT_CONFIG = Path(__file__).resolve().parent / "grading" / "kit_config.py"
 
@@ -63,13 +62,13 @@ def init_course(
             "if you really mean to start over (its gradebook would be lost)"
         )
     (root / "source").mkdir(parents=True, exist_ok=True)
-    for folder in sorted((REPO / "solutions").iterdir()):
+    for folder in sorted(kit_files.require(kit_files.SOLUTIONS, "solution notebooks").iterdir()):
         notebooks = list(folder.glob("*.ipynb"))
         if folder.is_dir() and notebooks:
             (root / "source" / folder.name).mkdir()
             for notebook in notebooks:
                 shutil.copy2(notebook, root / "source" / folder.name / notebook.name)
-    shutil.copytree(KEYS_ROOT, root / "keys")
+    shutil.copytree(kit_files.require(kit_files.KEYS_ROOT, "answer keys"), root / "keys")
     for folder, text in COURSE_FOLDERS.items():
         (root / folder).mkdir()
         (root / folder / "README.txt").write_text(text, encoding="utf-8")

@@ -121,7 +121,10 @@ def _worker(
 ) -> None:
     from nbgrader.apps import NbGraderAPI
 
+    from sourcing_lab.console import nbgrader_warnings, quiet_known_noise
     from sourcing_lab.exercises import load_nbgrader_config
+
+    quiet_known_noise()
 
     config = load_nbgrader_config(Path(config_path))
     config.Application.log_level = "WARN"
@@ -133,6 +136,8 @@ def _worker(
         try:
             result = api.autograde(assignment, student, force=True, create=True)
             ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
+            for line in nbgrader_warnings(str(result.get("log", ""))):
+                print(f"{student}: {line}", file=sys.stderr)
         except Exception as exc:  # keep grading the others whatever one submission does
             ok, detail = False, f"{type(exc).__name__}: {exc}"
         queue.put(Outcome(student, ok, time.monotonic() - started, detail))

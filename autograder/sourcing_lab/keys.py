@@ -27,8 +27,8 @@ from sourcing_lab.key_fields import (
     known_values,
     read_key_file,
 )
+from sourcing_lab.kit_files import KEYS_ROOT
 
-KEYS_ROOT = Path(__file__).resolve().parent.parent / "keys"
 DEFAULT_CASE_ID = "kosovo_ksf"  # only for load_keys() without a case (tests, the kit's demo)
 __all__ = ["FACTCHECK_ROW", "KEYS_ROOT", "KeyFileError", "KeySet", "keys_folder", "load_keys"]
 

@@ -195,9 +195,9 @@ def solution_code(assignment: str, solutions: Any = None) -> dict[str, str]:
     import json
     import re
 
-    from sourcing_lab.exercises import REPO
+    from sourcing_lab.kit_files import SOLUTIONS
 
-    folder = (solutions or REPO / "solutions") / assignment
+    folder = (solutions or SOLUTIONS) / assignment
     nb = json.loads(next(folder.glob("*.ipynb")).read_text(encoding="utf-8"))
     code = {}
     for cell in nb["cells"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from course.casefile.errors import CaseFileError
@@ -95,7 +96,7 @@ def read_document(path: Path) -> LibraryDocument:
     )
 
 
-def _invented(path: Path, doc_id: str, meta: dict) -> bool:
+def _invented(path: Path, doc_id: str, meta: dict[str, Any]) -> bool:
     """``invented = true`` marks a page made up for the course; it must live at a reserved
     example domain, and a page at such a domain must say that it is invented."""
     invented = meta.get("invented", False)

@@ -96,7 +96,7 @@ def _read_as_posted(meta: dict[str, Any], path: Path) -> AsPosted:
     table = meta.get("as_posted")
     if not isinstance(table, dict):
         raise CaseFileError(path, "the [as_posted] table is missing", field="as_posted")
-    values = {}
+    values: dict[str, Any] = {}
     for name in AS_POSTED_FIELDS:
         value = table.get(name)
         if name.endswith(("_on", "_date")):

@@ -31,14 +31,14 @@ def check_tags(
     answer = answer or {}
     missing = [pid for pid in parts if not answer.get(pid)]
     if key is None:
-        results = tuple(PartResult(pid, MISSING if pid in missing else ANSWERED) for pid in parts)
+        states = tuple(PartResult(pid, MISSING if pid in missing else ANSWERED) for pid in parts)
         summary = (
             say("tags_missing", missing=len(missing), total=len(parts))
             if missing
             else say("tags_complete", total=len(parts))
         )
-        return Result("span_tagger", False, not missing, results, summary=summary)
-    results = []
+        return Result("span_tagger", False, not missing, states, summary=summary)
+    results: list[PartResult] = []
     for pid, label in parts.items():
         given, item_key = answer.get(pid), key[pid]
         if not given:

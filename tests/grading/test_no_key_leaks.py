@@ -1,4 +1,4 @@
-"""No answer key ships to students: not in the built package, not in exercises/."""
+"""No answer key ships to students: not in the student package, not in exercises/."""
 
 from __future__ import annotations
 
@@ -27,12 +27,14 @@ def key_strings() -> set[str]:
     return {s for s in found if len(s) > 12}
 
 
-def test_the_built_wheel_carries_no_key_file_or_key_text(kit_wheel):
+def test_the_student_wheel_carries_no_key_file_solution_or_key_text(kit_wheels):
     secrets = key_strings()
-    with zipfile.ZipFile(kit_wheel) as archive:
+    with zipfile.ZipFile(kit_wheels["course"]) as archive:
         names = archive.namelist()
         assert any(n.startswith("course/casefile/kosovo_ksf/library/") for n in names)
         assert not [n for n in names if "keys/" in n or n.endswith("FACTCHECK.md")]
+        assert not [n for n in names if n.endswith(".ipynb") or "solutions/" in n]
+        assert not [n for n in names if n.startswith("sourcing_lab/")]
         for name in names:
             if name.startswith("course/"):
                 text = archive.read(name).decode("utf-8", errors="replace")

@@ -144,9 +144,9 @@ def test_an_editable_checkout_shows_the_kernel_only_its_allow_list(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def wheel_env(kit_wheel):
+def wheel_env(kit_wheels):
     """A fresh environment made with Debian's Python (readable by every user, unlike this
-    machine's own interpreter), with the kit installed from its wheel."""
+    machine's own interpreter), with the kit installed from its wheels."""
     system_python = shutil.which("python3.11", path="/usr/bin")
     if system_python is None:
         pytest.skip("no /usr/bin/python3.11 to build an environment any user can run")
@@ -155,7 +155,14 @@ def wheel_env(kit_wheel):
     env = home / "venv"
     subprocess.run([system_python, "-m", "venv", str(env)], check=True, timeout=300)
     install = subprocess.run(
-        [str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", str(kit_wheel)],
+        [
+            str(env / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            *map(str, kit_wheels.values()),
+        ],
         capture_output=True,
         text=True,
         timeout=900,

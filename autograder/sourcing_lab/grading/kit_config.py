@@ -45,7 +45,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "sourcing_lab.grading.overwrite_cells.KitOverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # Autograde: run code in a hardened kernel, then score in the grader's own process.

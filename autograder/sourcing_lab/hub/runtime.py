@@ -7,7 +7,8 @@ the answer keys). So, when users are separated, the servers get their own *runti
 environment made with the system Python (``/usr/bin/python3``) in a world-readable folder, with
 the kit installed from a wheel built from a copy of the checkout (never the checkout itself) and
 JupyterHub's single-user server. It is cached by what it contains, so only the first class on a
-machine pays for the install (~1 min); later ones only reinstall the kit's wheel.
+machine pays for the install (~1 min); later ones only reinstall the kit's wheels
+(``sourcing_lab.wheels``: the student runtime and the instructor side).
 
 configurable-http-proxy comes from the npm registry, pinned, into a cache folder.
 """
@@ -24,31 +25,16 @@ import stat
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sourcing_lab.hub import HubSetupError
+from sourcing_lab.wheels import WheelBuildError, build_wheels, requirements
 
 JUPYTERHUB_PIN = "jupyterhub==6.1.1"
 CHP_VERSION = "5.3.0"
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 RUNTIME_CACHE = Path(os.environ.get("SOURCING_LAB_HUB_RUNTIME", "/var/cache/sourcing-lab"))
-# Folders of the checkout that never go into the wheel's build copy.
-NOT_COPIED = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    "workspace",
-    "test-artifacts",
-    "__pycache__",
-    "build",
-    "dist",
-    "*.egg-info",
-    ".pytest_cache",
-    ".ruff_cache",
-    "node_modules",
-    "gradebook.db*",
-)
 # JupyterLab settings for every user of the classroom: no news or update pop-ups (there is no
 # internet), and every cell kept in the page (the kit's widgets stay live when scrolled away).
 LAB_OVERRIDES = {
@@ -99,39 +85,6 @@ def this_environment() -> Runtime:
     return Runtime(Path(sys.prefix))
 
 
-def build_wheel(checkout: Path, out: Path) -> Path:
-    """The kit as a wheel, built from a copy of the checkout (nothing written into it)."""
-    with tempfile.TemporaryDirectory(prefix="sourcing-lab-wheel-") as tmp:
-        source = Path(tmp) / "src"
-        shutil.copytree(checkout, source, ignore=NOT_COPIED)
-        _run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                "--quiet",
-                "--no-deps",
-                "-w",
-                str(out),
-                str(source),
-            ],
-            "building the kit's wheel",
-        )
-    wheels = sorted(out.glob("sourcing_lab-*.whl"))
-    if not wheels:
-        raise HubSetupError(f"pip wheel made no sourcing_lab wheel in {out}")
-    return wheels[-1]
-
-
-def _requirements(wheel: Path) -> list[str]:
-    with zipfile.ZipFile(wheel) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
-        lines = archive.read(name).decode().splitlines()
-    wanted = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Requires-Dist:")]
-    return sorted(r for r in wanted if "extra ==" not in r)
-
-
 def shared_runtime(checkout: Path, cache: Path = RUNTIME_CACHE) -> Runtime:
     """A world-readable runtime with this checkout's kit installed from a wheel (root only)."""
     if not SYSTEM_PYTHON.exists():
@@ -142,8 +95,11 @@ def shared_runtime(checkout: Path, cache: Path = RUNTIME_CACHE) -> Runtime:
         cache.chmod(0o755)
         check_traversable(cache)
         with tempfile.TemporaryDirectory(prefix="sourcing-lab-wheels-") as tmp:
-            wheel = build_wheel(checkout, Path(tmp))
-            wanted = [*_requirements(wheel), JUPYTERHUB_PIN]
+            try:
+                wheels = build_wheels(checkout, Path(tmp))
+            except WheelBuildError as error:
+                raise HubSetupError(str(error)) from error
+            wanted = [*requirements(wheels), JUPYTERHUB_PIN]
             key = hashlib.sha256(json.dumps([str(SYSTEM_PYTHON), wanted]).encode()).hexdigest()
             runtime = Runtime(cache / f"hub-runtime-{key[:12]}")
             with _locked(cache / f"{runtime.prefix.name}.lock"):
@@ -158,9 +114,9 @@ def shared_runtime(checkout: Path, cache: Path = RUNTIME_CACHE) -> Runtime:
                         "--quiet",
                         "--no-deps",
                         "--force-reinstall",
-                        str(wheel),
+                        *map(str, wheels),
                     ],
-                    "installing the kit's wheel",
+                    "installing the kit's wheels",
                 )
                 _write_lab_overrides(runtime)
     finally:
