@@ -1,10 +1,11 @@
 """``sourcing-lab grade ASSIGNMENT``: autograde every collected submission, in parallel.
 
-Students are sharded over a few worker processes (starting a process costs ~3 s; starting one
-per student would be slower than serial). Each worker runs nbgrader's own Autograde, through
-its API, with the course's configuration, one student at a time, against a private copy of
-the gradebook; after each submission it keeps what nbgrader stored as a record file, and at
-the end one writer merges the records into the course's gradebook (``grading.merge``).
+Students are shared out over a few worker processes (``grading.workers``), forked once this
+process has imported nbgrader and the kit (importing them costs 2-3 s per process). Each runs
+nbgrader's own Autograde, through its API, with the course's configuration, one student at a
+time, against a private copy of the gradebook; after each submission it keeps what nbgrader
+stored as a record file, and at the end one writer merges the records into the course's
+gradebook (``grading.merge``).
 
 ``--shard I/N`` grades only the students of shard I (a stable hash of the student id) and
 writes their records without touching the gradebook; ``--merge`` merges every record of the
@@ -18,7 +19,6 @@ config) nothing is graded unless this host gives kernels full isolation.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
 import time
 from collections import Counter
@@ -34,18 +34,11 @@ from sourcing_lab.grading.ledger import (
     result_path,
 )
 from sourcing_lab.grading.status import unreadable_reason
+from sourcing_lab.grading.workers import Outcome, run_workers
 
 
 class GradeError(RuntimeError):
     """The run cannot start (not a course, unknown assignment, nothing collected)."""
-
-
-@dataclass
-class Outcome:
-    student: str
-    ok: bool
-    seconds: float
-    detail: str = ""
 
 
 @dataclass
@@ -124,46 +117,6 @@ def check_isolation(config: Any, required: bool) -> None:
         raise GradeError(isolation.refusal(offered))
 
 
-def _worker(
-    config_path: str, assignment: str, students: list[str], queue: Any, required: bool
-) -> None:
-    import shutil
-    import tempfile
-
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    from sourcing_lab.exercises import load_nbgrader_config
-
-    config = load_nbgrader_config(Path(config_path))
-    config.Application.log_level = "WARN"
-    if required:
-        config.HardenedExecute.require_isolation = True
-    course = CourseDirectory(config=config)
-    private = Path(tempfile.mkdtemp(prefix="sl-gradebook-"))  # local disk, never a shared one
-    try:
-        db_url = merge.copy_gradebook(course.db_url, private / "gradebook.db")
-        config.CourseDirectory.db_url = db_url
-        api = NbGraderAPI(config=config)
-        for student in students:
-            started = time.monotonic()
-            try:
-                result = api.autograde(assignment, student, force=True, create=True)
-                ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
-                if ok:
-                    record = merge.export_submission(db_url, assignment, student)
-                    merge.write_record(course.root, record)
-            except Exception as exc:  # keep grading the others whatever one submission does
-                ok, detail = False, f"{type(exc).__name__}: {exc}"
-            queue.put(Outcome(student, ok, time.monotonic() - started, detail))
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
-
-
-def _shards(students: list[str], workers: int) -> list[list[str]]:
-    return [s for s in (students[i::workers] for i in range(workers)) if s]
-
-
 def grade_assignment(
     course_root: Path,
     assignment: str,
@@ -206,7 +159,9 @@ def grade_assignment(
         else:
             gradable.append(student)
     started = time.monotonic()
-    summary.outcomes = _run(course_root, assignment, gradable, workers, stream, require_isolation)
+    summary.outcomes = run_workers(
+        course_root, assignment, gradable, workers, stream, require_isolation
+    )
     if not shard:
         ok = {o.student for o in summary.outcomes if o.ok}
         records = [r for r in merge.read_records(course_root, assignment) if r["student"] in ok]
@@ -243,60 +198,6 @@ def merge_assignment(course_root: Path, assignment: str) -> int:
             f"(`sourcing-lab grade {assignment} --shard I/N` on each machine)"
         )
     return _merge(db_url, records)
-
-
-def _run(
-    course_root: Path,
-    assignment: str,
-    students: list[str],
-    workers: int,
-    stream: TextIO,
-    required: bool,
-) -> list[Outcome]:
-    if not students:
-        return []
-    context = mp.get_context("spawn")
-    queue = context.Queue()
-    processes = [
-        context.Process(
-            target=_worker,
-            args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue, required),
-        )
-        for shard in _shards(students, max(1, min(workers, len(students))))
-    ]
-    for process in processes:
-        process.start()
-    outcomes: list[Outcome] = []
-    started = time.monotonic()
-    while len(outcomes) < len(students):
-        try:
-            outcomes.append(queue.get(timeout=5))
-        except Exception:  # queue.Empty: check that the workers are still alive
-            if not any(p.is_alive() for p in processes):
-                break
-            continue
-        _progress(stream, len(outcomes), len(students), time.monotonic() - started)
-    for process in processes:
-        process.join(timeout=30)
-    done = {o.student for o in outcomes}
-    outcomes += [
-        Outcome(s, False, 0.0, "the grading worker stopped") for s in students if s not in done
-    ]
-    if getattr(stream, "isatty", lambda: False)():
-        stream.write("\n")
-    return outcomes
-
-
-def _progress(stream: TextIO, done: int, total: int, elapsed: float) -> None:
-    eta = elapsed / done * (total - done) if done else 0.0
-    width = 30
-    bar = "#" * (width * done // total) + "-" * (width - width * done // total)
-    line = f"[{bar}] {done}/{total} graded, {elapsed:5.1f} s, ETA {eta:5.1f} s"
-    if getattr(stream, "isatty", lambda: False)():
-        stream.write("\r" + line)
-    elif done == total or done % max(1, total // 4) == 0:  # logs get a few plain lines
-        stream.write(line + "\n")
-    stream.flush()
 
 
 def _count_states(

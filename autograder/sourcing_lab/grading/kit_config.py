@@ -45,7 +45,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "sourcing_lab.grading.metadata.CheckCellMetadata",  # nbgrader's, schema checked once
 ]
 # Autograde: run code in a hardened kernel, then score in the grader's own process.
 c.Autograde.autograde_preprocessors = [
@@ -57,7 +57,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "sourcing_lab.grading.score.FlagForReview",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "sourcing_lab.grading.metadata.CheckCellMetadata",
 ]
 c.Execute.timeout = 30  # seconds per cell
 c.HardenedExecute.deadline = 300  # seconds per notebook
