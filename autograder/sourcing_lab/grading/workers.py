@@ -124,11 +124,13 @@ PRELOAD = (  # what every worker needs: imported once here, inherited by each fo
 def _preloaded_context() -> Any:
     """Workers forked from this process once it has imported nbgrader and the kit's
     preprocessors (about 2-3 s per worker when each imports them itself, as ``spawn`` does).
-    This process has started no thread and holds no open gradebook when it forks. Where
-    ``fork`` is missing (macOS, Windows), workers are spawned as before."""
+    This process holds no open gradebook when it forks. Where ``fork`` is missing (macOS,
+    Windows), or this process runs other threads (a fork copies none of them, but may copy a
+    lock one of them holds), workers are spawned instead."""
     import importlib
+    import threading
 
-    if sys.platform != "linux":
+    if sys.platform != "linux" or threading.active_count() > 1:
         return mp.get_context("spawn")
     for name in PRELOAD:
         importlib.import_module(name)
