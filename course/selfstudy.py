@@ -15,19 +15,35 @@ from typing import Any
 KEYS_BESIDE_PACKAGE = Path(__file__).resolve().parent.parent / "autograder" / "keys"
 
 
-@lru_cache(maxsize=4)
 def open_keys(case_id: str) -> Any | None:
-    """The case's KeySet when this is a checkout with keys, else None (graded mode)."""
-    if not (KEYS_BESIDE_PACKAGE / case_id).is_dir():
+    """The case's KeySet when this is a checkout with keys, else None (graded mode).
+
+    The keys of a course's own case are its course folder's ``keys/<case_id>/`` (the same
+    lookup as the case itself, ``course.lookup``); the kit's case's are beside this package.
+    """
+    from course import lookup
+
+    root = lookup.keys_root_for(case_id) or KEYS_BESIDE_PACKAGE
+    return _open_keys(case_id, root)
+
+
+@lru_cache(maxsize=4)
+def _open_keys(case_id: str, keys_root: Path) -> Any | None:
+    if not (keys_root / case_id).is_dir():
         return None
     try:
+        from course import lookup
+        from course.casefile import CaseFileError, load_case
         from sourcing_lab.keys import KeyFileError, load_keys
     except ImportError:
         return None
     try:
-        return load_keys()
-    except KeyFileError:
+        return load_keys(load_case(lookup.case_folder(case_id)), keys_root=keys_root)
+    except (KeyFileError, CaseFileError, lookup.CaseLookupError):
         return None
+
+
+open_keys.cache_clear = _open_keys.cache_clear  # type: ignore[attr-defined]
 
 
 def key_for(
