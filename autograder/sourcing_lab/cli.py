@@ -2,6 +2,7 @@
 
     sourcing-lab course init DIR          scaffold a ready nbgrader course
     sourcing-lab grade ASSIGNMENT         autograde every collected submission, in parallel
+                  [--shard I/N | --merge] one shard's records only; merge the records
     sourcing-lab report ASSIGNMENT        analytics as HTML (with plots) and CSV
     sourcing-lab export ASSIGNMENT --format canvas|moodle|csv
     sourcing-lab validate NOTEBOOK        a student's check before submitting
@@ -53,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--require-isolation",
         action="store_true",
         help="grade nothing unless kernels get full isolation (Linux with bubblewrap)",
+    )
+    split = grade.add_mutually_exclusive_group()
+    split.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="grade only shard I of N (I from 0) and write records, leaving the gradebook alone",
+    )
+    split.add_argument(
+        "--merge", action="store_true", help="merge every shard's records into the gradebook"
     )
     course_dir(grade)
 
@@ -123,14 +133,24 @@ def _course_init(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from sourcing_lab.grade import GradeError, format_summary, grade_assignment
+    from sourcing_lab.grade import GradeError, format_summary, grade_assignment, merge_assignment
+    from sourcing_lab.grading.merge import parse_shard
 
     try:
+        shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as exc:
+        raise KnownError(exc) from None
+    try:
+        if args.merge:
+            merged = merge_assignment(args.course.resolve(), args.assignment)
+            print(f"{args.assignment}: {merged} submissions merged into the gradebook")
+            return 0
         summary = grade_assignment(
             args.course.resolve(),
             args.assignment,
             workers=args.workers,
             require_isolation=args.require_isolation,
+            shard=shard,
         )
     except GradeError as exc:
         raise KnownError(exc) from None
@@ -138,7 +158,7 @@ def _grade(args: argparse.Namespace) -> int:
     print(format_summary(summary, args.assignment, roster))
     if args.timings:
         for outcome in sorted(summary.outcomes, key=lambda o: o.student):
-            print(f"graded {outcome.student} in {outcome.seconds:.2f} s")
+            print(f"graded {outcome.student} in {outcome.seconds:.3f} s")
     return 0
 
 

@@ -1,9 +1,16 @@
 """``sourcing-lab grade ASSIGNMENT``: autograde every collected submission, in parallel.
 
-Students are sharded over a few worker processes (starting a process costs ~3 s; starting one
-per student would be slower than serial). Each worker runs nbgrader's own Autograde, through
-its API, with the course's configuration, one student at a time; the SQLite gradebook waits on
-its lock, so concurrent workers keep it consistent. Unreadable or oversized notebooks are
+Students are shared out over a few worker processes (``grading.workers``), forked once this
+process has imported nbgrader and the kit (importing them costs 2-3 s per process). Each runs
+nbgrader's own Autograde, through its API, with the course's configuration, one student at a
+time, against a private copy of the gradebook; after each submission it keeps what nbgrader
+stored as a record file, and at the end one writer merges the records into the course's
+gradebook (``grading.merge``).
+
+``--shard I/N`` grades only the students of shard I (a stable hash of the student id) and
+writes their records without touching the gradebook; ``--merge`` merges every record of the
+assignment. N machines (a Kubernetes Indexed Job, any batch scheduler) then grade one class
+together, sharing the course folder. Unreadable or oversized notebooks are
 rejected before any worker sees them. Progress, an ETA and a one-screen summary go to stderr;
 the summary says how isolated the grading kernels were and what the intake left out of each
 submission. With ``require_isolation`` (or ``HardenedExecute.require_isolation`` in the course's
@@ -12,7 +19,6 @@ config) nothing is graded unless this host gives kernels full isolation.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
 import time
 from collections import Counter
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sourcing_lab.grading import isolation
+from sourcing_lab.grading import isolation, merge
 from sourcing_lab.grading.ledger import (
     backup_gradebook,
     ignored_entries,
@@ -28,18 +34,11 @@ from sourcing_lab.grading.ledger import (
     result_path,
 )
 from sourcing_lab.grading.status import unreadable_reason
+from sourcing_lab.grading.workers import Outcome, run_workers
 
 
 class GradeError(RuntimeError):
     """The run cannot start (not a course, unknown assignment, nothing collected)."""
-
-
-@dataclass
-class Outcome:
-    student: str
-    ok: bool
-    seconds: float
-    detail: str = ""
 
 
 @dataclass
@@ -50,6 +49,8 @@ class GradeSummary:
     seconds: float = 0.0
     isolation: Counter = field(default_factory=Counter)  # how isolated -> notebooks
     ignored: dict[str, list[str]] = field(default_factory=dict)  # student -> left out
+    merged: int | None = None  # submissions merged into the gradebook (None: not merged)
+    shard: tuple[int, int] | None = None
 
 
 def load_course_config(course_root: Path) -> Any:
@@ -116,37 +117,6 @@ def check_isolation(config: Any, required: bool) -> None:
         raise GradeError(isolation.refusal(offered))
 
 
-def _worker(
-    config_path: str, assignment: str, students: list[str], queue: Any, required: bool
-) -> None:
-    from nbgrader.apps import NbGraderAPI
-
-    from sourcing_lab.console import nbgrader_warnings, quiet_known_noise
-    from sourcing_lab.exercises import load_nbgrader_config
-
-    quiet_known_noise()
-
-    config = load_nbgrader_config(Path(config_path))
-    config.Application.log_level = "WARN"
-    if required:
-        config.HardenedExecute.require_isolation = True
-    api = NbGraderAPI(config=config)
-    for student in students:
-        started = time.monotonic()
-        try:
-            result = api.autograde(assignment, student, force=True, create=True)
-            ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
-            for line in nbgrader_warnings(str(result.get("log", ""))):
-                print(f"{student}: {line}", file=sys.stderr)
-        except Exception as exc:  # keep grading the others whatever one submission does
-            ok, detail = False, f"{type(exc).__name__}: {exc}"
-        queue.put(Outcome(student, ok, time.monotonic() - started, detail))
-
-
-def _shards(students: list[str], workers: int) -> list[list[str]]:
-    return [s for s in (students[i::workers] for i in range(workers)) if s]
-
-
 def grade_assignment(
     course_root: Path,
     assignment: str,
@@ -154,14 +124,19 @@ def grade_assignment(
     workers: int = 2,
     stream: TextIO | None = None,
     require_isolation: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> GradeSummary:
+    """Grade every collected submission (or, with ``shard=(I, N)``, those of shard I, leaving
+    the gradebook alone) and merge the records into the gradebook."""
     stream = stream or sys.stderr
     course_root = Path(course_root).resolve()
     config = load_course_config(course_root)
     check_isolation(config, require_isolation)
     notebooks = source_notebooks(course_root, config, assignment)
     students = collected(course_root, assignment)
-    if not students:
+    if shard:
+        students = [s for s in students if merge.shard_of(s, shard[1]) == shard[0]]
+    if not students and not shard:
         raise GradeError(
             f"nothing collected for '{assignment}'; run `nbgrader collect "
             f"{assignment}` first (submissions go to {course_root / 'submitted'})"
@@ -170,8 +145,7 @@ def grade_assignment(
 
     db_url = CourseDirectory(config=config).db_url
     check_gradebook(db_url)
-    backup_gradebook(db_url)
-    summary = GradeSummary()
+    summary = GradeSummary(shard=shard)
     gradable = []
     for student in students:
         folder = course_root / "submitted" / student / assignment
@@ -185,64 +159,45 @@ def grade_assignment(
         else:
             gradable.append(student)
     started = time.monotonic()
-    summary.outcomes = _run(course_root, assignment, gradable, workers, stream, require_isolation)
+    summary.outcomes = run_workers(
+        course_root, assignment, gradable, workers, stream, require_isolation
+    )
+    if not shard:
+        ok = {o.student for o in summary.outcomes if o.ok}
+        records = [r for r in merge.read_records(course_root, assignment) if r["student"] in ok]
+        summary.merged = _merge(db_url, records)
     summary.seconds = time.monotonic() - started
     summary.counts = _count_states(course_root, assignment, notebooks, summary)
     return summary
 
 
-def _run(
-    course_root: Path,
-    assignment: str,
-    students: list[str],
-    workers: int,
-    stream: TextIO,
-    required: bool,
-) -> list[Outcome]:
-    if not students:
-        return []
-    context = mp.get_context("spawn")
-    queue = context.Queue()
-    processes = [
-        context.Process(
-            target=_worker,
-            args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue, required),
+def _merge(db_url: str, records: list[dict]) -> int:
+    backup_gradebook(db_url)
+    try:
+        return merge.merge_records(db_url, records)
+    except merge.MergeError as exc:
+        raise GradeError(str(exc)) from None
+
+
+def merge_assignment(course_root: Path, assignment: str) -> int:
+    """``--merge``: every record kept for the assignment, into the course's gradebook."""
+    from nbgrader.coursedir import CourseDirectory
+
+    course_root = Path(course_root).resolve()
+    config = load_course_config(course_root)
+    source_notebooks(course_root, config, assignment)  # an unknown assignment stops here
+    db_url = CourseDirectory(config=config).db_url
+    check_gradebook(db_url)
+    try:
+        records = merge.read_records(course_root, assignment)
+    except merge.MergeError as exc:
+        raise GradeError(str(exc)) from None
+    if not records:
+        raise GradeError(
+            f"nothing to merge for '{assignment}': grade it first "
+            f"(`sourcing-lab grade {assignment} --shard I/N` on each machine)"
         )
-        for shard in _shards(students, max(1, min(workers, len(students))))
-    ]
-    for process in processes:
-        process.start()
-    outcomes: list[Outcome] = []
-    started = time.monotonic()
-    while len(outcomes) < len(students):
-        try:
-            outcomes.append(queue.get(timeout=5))
-        except Exception:  # queue.Empty: check that the workers are still alive
-            if not any(p.is_alive() for p in processes):
-                break
-            continue
-        _progress(stream, len(outcomes), len(students), time.monotonic() - started)
-    for process in processes:
-        process.join(timeout=30)
-    done = {o.student for o in outcomes}
-    outcomes += [
-        Outcome(s, False, 0.0, "the grading worker stopped") for s in students if s not in done
-    ]
-    if getattr(stream, "isatty", lambda: False)():
-        stream.write("\n")
-    return outcomes
-
-
-def _progress(stream: TextIO, done: int, total: int, elapsed: float) -> None:
-    eta = elapsed / done * (total - done) if done else 0.0
-    width = 30
-    bar = "#" * (width * done // total) + "-" * (width - width * done // total)
-    line = f"[{bar}] {done}/{total} graded, {elapsed:5.1f} s, ETA {eta:5.1f} s"
-    if getattr(stream, "isatty", lambda: False)():
-        stream.write("\r" + line)
-    elif done == total or done % max(1, total // 4) == 0:  # logs get a few plain lines
-        stream.write(line + "\n")
-    stream.flush()
+    return _merge(db_url, records)
 
 
 def _count_states(
@@ -274,16 +229,21 @@ def _count_states(
 
 def format_summary(summary: GradeSummary, assignment: str, roster_size: int) -> str:
     graded = sum(summary.counts.values())
+    where = f" (shard {summary.shard[0]}/{summary.shard[1]})" if summary.shard else ""
     lines = [
-        f"{assignment}: {graded} submissions in {summary.seconds:.1f} s",
+        f"{assignment}{where}: {graded} submissions in {summary.seconds:.1f} s",
         "  graded: {graded}  zero: {zero}  flagged: {flagged}  not gradable: {ng}".format(
             graded=summary.counts["graded"],
             zero=summary.counts["zero"],
             flagged=summary.counts["flagged"],
             ng=summary.counts["not gradable"],
         ),
-        f"  not submitted: {max(roster_size - graded, 0)}",
     ]
+    if summary.shard:
+        lines.append("  records written; the gradebook is untouched until `--merge`")
+    else:
+        lines.append(f"  not submitted: {max(roster_size - graded, 0)}")
+        lines.append(f"  merged into the gradebook: {summary.merged or 0} submissions")
     for text, count in sorted(summary.isolation.items(), key=lambda kv: -kv[1]):
         lines.append(f"  isolation: {text}" + (f" ({count} notebooks)" if count > 1 else ""))
     for student, reason in sorted(summary.rejected.items()):

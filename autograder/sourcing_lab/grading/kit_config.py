@@ -46,7 +46,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "sourcing_lab.grading.overwrite_cells.KitOverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "sourcing_lab.grading.metadata.CheckCellMetadata",  # nbgrader's, schema checked once
 ]
 # Autograde: run code in a hardened kernel, then score in the grader's own process.
 c.Autograde.autograde_preprocessors = [
@@ -58,7 +58,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "sourcing_lab.grading.score.FlagForReview",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "sourcing_lab.grading.metadata.CheckCellMetadata",
 ]
 c.Execute.timeout = 30  # seconds per cell
 c.HardenedExecute.deadline = 300  # seconds per notebook

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ class ScoreAnswers(NbGraderPreprocessor):
     )
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
+        began = time.perf_counter()
         info = resources["nbgrader"]
         key = (info["student"], info["assignment"], info["notebook"])
         harvest = recall(key)
@@ -101,6 +103,8 @@ class ScoreAnswers(NbGraderPreprocessor):
                     cell, question, answers, harvest, case, keys, info["assignment"], fault
                 )
                 outcomes.append(outcome)
+        timings = resources.setdefault("sourcing_lab", {}).setdefault("timings", {})
+        timings["scoring"] = time.perf_counter() - began
         self._write_result(info, harvest, answers, outcomes, resources)
         nb.metadata.pop("widgets", None)  # saved widget state: large, and not needed to grade
         return nb, resources
@@ -196,6 +200,7 @@ class ScoreAnswers(NbGraderPreprocessor):
                 "disagreements": harvest.disagreements,
                 "isolation": isolation,
                 "ignored_files": ignored,
+                "timings": resources.get("sourcing_lab", {}).get("timings", {}),
             },
         )
 
