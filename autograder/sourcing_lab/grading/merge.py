@@ -116,6 +116,9 @@ def merge_records(db_url: str, records: list[dict[str, Any]]) -> int:
     """Write ``records`` into the gradebook; returns how many submissions were merged."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    from sourcing_lab.console import quiet_known_noise
+
+    quiet_known_noise()  # nbgrader's gradebook code warns on every new submission row
     with Gradebook(db_url) as gradebook:
         for record in records:
             assignment, student = record["assignment"], record["student"]
