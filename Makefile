@@ -38,8 +38,13 @@ workspace:
 	@cp -R -n exercises/. $(WORKSPACE)/ 2>/dev/null || true
 	@echo "Your course workspace: $(abspath $(WORKSPACE))"
 
+# JupyterLab refuses to start as root (containers, cloud VMs) unless told --allow-root: pass it
+# only when the user really is root. JupyterLab prints the URL to open (with its token) below.
+LAB_ROOT_ARG = $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(VENV)/.installed-lab workspace
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ARGS)
+	@echo "Starting JupyterLab on $(abspath $(WORKSPACE)); open the http://127.0.0.1:... URL it prints below (Ctrl+C stops it)."
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ROOT_ARG) $(LAB_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course autograder tests
