@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint workspace exercises bench demo hub clean-venv help
+.PHONY: lab open-keys test lint workspace exercises bench demo hub clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -42,7 +42,12 @@ workspace:
 # only when the user really is root. JupyterLab prints the URL to open (with its token) below.
 LAB_ROOT_ARG = $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lab: $(VENV)/.installed-lab workspace
+# The open keys for self-study feedback, exported from the instructor's keys into a data file
+# that `course` reads (course never imports the instructor package).
+open-keys: $(VENV)/.installed-lab
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.open_keys
+
+lab: $(VENV)/.installed-lab workspace open-keys
 	@echo "Starting JupyterLab on $(abspath $(WORKSPACE)); open the http://127.0.0.1:... URL it prints below (Ctrl+C stops it)."
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ROOT_ARG) $(LAB_ARGS)
 
