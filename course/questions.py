@@ -1,8 +1,11 @@
-"""Questions are data too: each assignment's questions live in ``course/assignments/<id>.toml``.
+"""Questions are data too: each assignment's questions live in ``assignments/<id>.toml``.
 
-A question says what kind of item it is, what it offers (segments, claims, events, options),
-its points and the skill it practises. The notebook shows it, the check cell checks it and the
-grader scores it from the *same* spec — the copy installed with the kit, never the student's.
+The spec is found by id through ``course.lookup`` (the course folder first, then the kit's
+``course/assignments/``); its ``case`` line names the case it is built against. The format is
+documented in ``course/casefile/QUESTIONS.md``. A question says what kind of item it is, what
+it offers (segments, claims, events, options), its points and the skill it practises. The
+notebook shows it, the check cell checks it and the grader scores it from the *same* spec: the
+grader reads the course's (or the kit's) copy, never the one a submission carries.
 No answer key is ever part of a question.
 """
 
@@ -14,10 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.casefile import Case, load_case
+from course import lookup
+from course.casefile import Case, CaseFileError, load_case
 from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
 
-ASSIGNMENTS = Path(__file__).resolve().parent / "assignments"
+ASSIGNMENTS = lookup.KIT_SPECS  # the kit's own specs (a course's own come first)
 ITEM_TYPES = (
     "span_tagger",
     "claim_verdicts",
@@ -59,9 +63,11 @@ class Assignment:
     case_id: str
     questions: dict[str, Question]
 
+    case_folder: Path | None = None
+
     @property
     def case(self) -> Case:
-        return load_case() if self.case_id == "kosovo_ksf" else load_case(self.case_id)
+        return load_case(self.case_folder or lookup.case_folder(self.case_id))
 
     def question(self, question_id: str) -> Question:
         try:
@@ -78,24 +84,55 @@ class Assignment:
 
 
 def load_assignment(assignment_id: str, folder: Path | None = None) -> Assignment:
-    return _load(assignment_id, folder or ASSIGNMENTS)
+    """The assignment's questions, built against the case its spec names.
+
+    ``folder`` reads the spec from that folder instead of looking it up (``course.lookup``).
+    """
+    if folder is not None:
+        path = folder / f"{assignment_id}.toml"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+            raise QuestionSpecError(f"{path}: no such assignment; known: {known}")
+    else:
+        try:
+            path = lookup.spec_path(assignment_id)
+        except lookup.CaseLookupError as exc:
+            raise QuestionSpecError(str(exc)) from None
+    stat = path.stat()
+    return _load(assignment_id, path, stat.st_size, stat.st_mtime_ns, str(lookup.course_root()))
 
 
 @lru_cache(maxsize=16)
-def _load(assignment_id: str, folder: Path) -> Assignment:
-    path = folder / f"{assignment_id}.toml"
+def _load(assignment_id: str, path: Path, _size: int, _mtime: int, _course: str) -> Assignment:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
-        raise QuestionSpecError(f"{path}: no such assignment; known: {known}") from None
     except tomllib.TOMLDecodeError as exc:
         raise QuestionSpecError(f"{path}: not valid TOML ({exc})") from None
-    case = load_case()
-    questions = {
-        qid: _question(path, qid, entry, case) for qid, entry in data.get("questions", {}).items()
-    }
-    return Assignment(assignment_id, str(data.get("title", assignment_id)), case.case_id, questions)
+    case_id = data.get("case")
+    if not isinstance(case_id, str) or not case_id:
+        raise QuestionSpecError(
+            f"{path}, field 'case': missing. Name the case the questions are about, "
+            'e.g. case = "kosovo_ksf" (the id in its case.toml)'
+        )
+    try:
+        folder = lookup.case_folder(case_id)
+        case = load_case(folder)
+    except lookup.CaseLookupError as exc:
+        raise QuestionSpecError(f"{path}, field 'case': {exc}") from None
+    except CaseFileError as exc:
+        raise QuestionSpecError(f"{path}, field 'case': the case does not load ({exc})") from None
+    if case.case_id != case_id:
+        raise QuestionSpecError(
+            f"{folder / 'case.toml'}, field 'id': is '{case.case_id}' but the folder is "
+            f"'{case_id}'. Give the folder and the id the same name"
+        )
+    entries = data.get("questions", {})
+    if not isinstance(entries, dict) or not entries:
+        raise QuestionSpecError(f"{path}: no [questions.<id>] tables. Add at least one question")
+    questions = {qid: _question(path, qid, entry, case) for qid, entry in entries.items()}
+    return Assignment(
+        assignment_id, str(data.get("title", assignment_id)), case_id, questions, folder
+    )
 
 
 def _question(path: Path, qid: str, entry: dict[str, Any], case: Case) -> Question:

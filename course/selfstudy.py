@@ -5,7 +5,9 @@ side exports it (``python -m sourcing_lab.open_keys``; ``make lab``, ``make lite
 run it) to one of the places looked in, in this order:
 
 1. ``$SOURCING_LAB_OPEN_KEYS`` (a file; set to an empty value to force graded mode);
-2. beside the checkout's keys, ``autograder/keys/open/<case>.json`` (what ``make lab`` uses);
+2. beside the keys of the case: a course folder's ``keys/open/<case>.json`` for a course's own
+   case (``course.lookup``), else the checkout's ``autograder/keys/open/<case>.json``
+   (what ``make lab`` uses);
 3. ``open-keys/<case>.json`` in the notebook's folder or any folder above it (the self-study
    site puts it at the root of its files).
 
@@ -65,6 +67,12 @@ def open_keys_file(case_id: str) -> Path | None:
     if ENV_VAR in os.environ:
         given = os.environ[ENV_VAR]
         return Path(given) if given and Path(given).is_file() else None
+    from course import lookup
+
+    course_keys = lookup.keys_root_for(case_id)
+    if course_keys is not None:
+        beside_course = course_keys / "open" / f"{case_id}.json"
+        return beside_course if beside_course.is_file() else None
     beside = KEYS_BESIDE_PACKAGE / "open" / f"{case_id}.json"
     if beside.is_file():
         return beside
@@ -78,12 +86,14 @@ def open_keys_file(case_id: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=4)
 def open_keys(case_id: str) -> OpenKeys | None:
     """The case's open keys when this machine has them, else None (graded mode)."""
     path = open_keys_file(case_id)
-    if path is None:
-        return None
+    return None if path is None else _read_open_keys(case_id, path)
+
+
+@lru_cache(maxsize=8)
+def _read_open_keys(case_id: str, path: Path) -> OpenKeys | None:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -91,6 +101,9 @@ def open_keys(case_id: str) -> OpenKeys | None:
     if document.get("format") != FORMAT or document.get("case_id") != case_id:
         return None
     return OpenKeys(case_id, document.get("assignments", {}))
+
+
+open_keys.cache_clear = _read_open_keys.cache_clear  # type: ignore[attr-defined]
 
 
 def key_for(

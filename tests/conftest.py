@@ -31,6 +31,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_course_folder_from_another_test(monkeypatch):
+    """A course's nbgrader_config.py names its folder in SOURCING_LAB_COURSE when nbgrader
+    loads it, and tests load several courses in one process: each test starts without one
+    (set it in the test when it matters)."""
+    monkeypatch.delenv("SOURCING_LAB_COURSE", raising=False)
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """Compare a JSON-able value with tests/goldens/<name>.json.

@@ -7,6 +7,7 @@
     sourcing-lab validate NOTEBOOK        a student's check before submitting
     sourcing-lab demo [--out DIR]         the whole instructor path on a simulated class
     sourcing-lab check-keys               validate the answer keys against the case file
+    sourcing-lab case new|segments|check  prepare your own case (sourcing-lab case -h)
 
 Exit codes: 0 done, 1 the command could not do its job (the message says why), 2 bad usage.
 """
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     keys = sub.add_parser("check-keys", help="validate the answer keys against the case file")
     keys.add_argument("--case", default=None, help="case folder (default: the kit's own case)")
+
+    from sourcing_lab.case_cli import add_parser as add_case_parser
+
+    add_case_parser(sub)
     return parser
 
 
@@ -89,9 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None or (args.command == "course" and not args.course_command):
         parser.print_help()
         return 2
+    from course import lookup
+    from sourcing_lab.case_cli import CaseCommandError
+
+    course = getattr(args, "course", None)
+    is_course = isinstance(course, Path) and (course / "nbgrader_config.py").is_file()
     try:
-        return handler(args)
-    except KnownError as exc:
+        with lookup.course(course if is_course else None):  # its own cases and specs first
+            return handler(args)
+    except (KnownError, CaseCommandError) as exc:
         print(f"sourcing-lab {args.command}: {exc}", file=sys.stderr)
         return 1
 
@@ -183,14 +194,22 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check_keys(args: argparse.Namespace) -> int:
+    from sourcing_lab.case_cli import course_places
     from sourcing_lab.keys import KeyFileError, load_keys
 
+    keys_dir, _ = course_places(Path(args.case)) if args.case else (None, None)
     try:
-        keys = load_keys(case_folder=args.case)
+        keys = load_keys(case_folder=args.case, keys_root=keys_dir.parent if keys_dir else None)
     except KeyFileError as exc:
         raise KnownError(exc) from None
     print(f"keys for case '{keys.case_id}': {keys.summary()}")
     return 0
+
+
+def _case(args: argparse.Namespace) -> int:
+    from sourcing_lab.case_cli import run
+
+    return run(args)
 
 
 COMMANDS = {
@@ -201,6 +220,7 @@ COMMANDS = {
     "validate": _validate,
     "demo": _demo,
     "check-keys": _check_keys,
+    "case": _case,
 }
 
 

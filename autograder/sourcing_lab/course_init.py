@@ -26,7 +26,17 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
 c.Exchange.root = {exchange}
 c.ScoreAnswers.keys_dir = os.path.join(ROOT, "keys")
+# This course's own cases/, assignments/ and keys/ come before the kit's (course.lookup).
+os.environ["SOURCING_LAB_COURSE"] = ROOT
 '''
+
+
+COURSE_FOLDERS = {
+    "cases": "Your own cases, one folder each (cases/<case_id>/); they come before the kit's.\n"
+    "Start one with: sourcing-lab case new cases/<case_id> --assignment <assignment_id>\n",
+    "assignments": "Question specs of your own assignments (<assignment_id>.toml), each naming\n"
+    "its case; format: course/casefile/QUESTIONS.md in the kit.\n",
+}
 
 
 class CourseExistsError(FileExistsError):
@@ -60,6 +70,9 @@ def init_course(
             for notebook in notebooks:
                 shutil.copy2(notebook, root / "source" / folder.name / notebook.name)
     shutil.copytree(KEYS_ROOT, root / "keys")
+    for folder, text in COURSE_FOLDERS.items():
+        (root / folder).mkdir()
+        (root / folder / "README.txt").write_text(text, encoding="utf-8")
     if exchange_root is None:
         (root / "exchange").mkdir(exist_ok=True)
     exchange = repr(str(exchange_root)) if exchange_root else 'os.path.join(ROOT, "exchange")'

@@ -8,7 +8,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-FACTCHECK_ROW = re.compile(r"^(C([1-9]|1[0-9]|2[0-7])|A([1-9]|1[0-5]))$")
+# The shape of a dossier row id; which ids exist is the case's own FACTCHECK.md's business
+# (``dossier_rows``), so a new dossier never has to be renumbered to fit the kit's.
+FACTCHECK_ROW = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+TABLE_RULE = re.compile(r"^\|\s*:?-{3,}")
 
 
 class KeyFileError(ValueError):
@@ -41,14 +44,44 @@ def factcheck_rows(
             path,
             item,
             name,
-            "every key item must name the FACTCHECK.md rows (C1–C27, A1–A15) it rests on",
+            "every key item must name the FACTCHECK.md rows it rests on, as a list of row "
+            'ids such as ["C1", "A3"] (the first column of the case\'s FACTCHECK.md)',
         )
     bad = [r for r in rows if not isinstance(r, str) or not FACTCHECK_ROW.match(r)]
     if bad:
         raise KeyFileError(
-            path, item, name, f"{bad[0]!r} is not a FACTCHECK.md row id (C1–C27, A1–A15)"
+            path, item, name, f"{bad[0]!r} is not a FACTCHECK.md row id (a word such as C1)"
         )
     return tuple(rows)
+
+
+def dossier_rows(path: Path) -> frozenset[str]:
+    """The row ids a case's FACTCHECK.md defines: the first cell of every table row that is
+    not a table's header (the line above a ``|---|`` rule)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise KeyFileError(
+            path,
+            None,
+            None,
+            "the case's fact-check dossier is missing. Write FACTCHECK.md beside the key files: "
+            "a Markdown table with one row per fact checked, its id in the first column "
+            "(see autograder/keys/README.md)",
+        ) from None
+    rows = set()
+    for number, line in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if not line.startswith("|") or TABLE_RULE.match(line) or TABLE_RULE.match(following):
+            continue
+        first = line.strip("|").split("|", 1)[0].strip().strip("*")
+        if FACTCHECK_ROW.match(first):
+            rows.add(first)
+    if not rows:
+        raise KeyFileError(
+            path, None, None, "defines no rows: key items cite the ids in its tables' first column"
+        )
+    return frozenset(rows)
 
 
 def known_values(

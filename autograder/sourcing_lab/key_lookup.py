@@ -51,9 +51,10 @@ def key_for_question(
     ``answers`` (question id -> clean value) is needed only by keys derived from another
     answer, such as a count of the learner's own tags.
     """
-    from course.casefile import load_case
+    if case is None:
+        from course.questions import load_assignment
 
-    case = case or load_case()
+        case = load_assignment(assignment_id).case
     kind, parts = question.item_type, question.parts
     if kind == "span_tagger":
         return {p: keys.attribution[p] for p in parts}
@@ -73,7 +74,7 @@ def key_for_question(
         if entry is None:
             raise MissingKeyError(
                 f"no key for {assignment_id}/{question.question_id}: add it to "
-                f"autograder/keys/{keys.case_id}/assignments/{assignment_id}.toml"
+                f"keys/{keys.case_id}/assignments/{assignment_id}.toml"
             )
         if kind == "choice":
             return ChoiceKey(tuple(entry["accept"]), dict(entry.get("hints", {})))
@@ -163,13 +164,13 @@ def seed_reference_answers(folder: Path, assignment_id: str, keys: KeySet | None
     Returns how many answers were written.
     """
     from course.answers import AnswerRecord, AnswerStore, now_iso
-    from course.casefile import load_case
     from course.questions import load_assignment
     from sourcing_lab.keys import load_keys
 
-    keys = keys or load_keys()
-    case = load_case()
-    questions = load_assignment(assignment_id).questions
+    assignment = load_assignment(assignment_id)
+    case = assignment.case
+    keys = keys or load_keys(case)
+    questions = assignment.questions
     store = AnswerStore(folder)
     written = 0
     for qid, value in reference_answers(keys, assignment_id, case).items():

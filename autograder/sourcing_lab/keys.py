@@ -1,6 +1,8 @@
-"""Answer keys: reviewed TOML files in ``autograder/keys/<case_id>/``, read only by the grader.
+"""Answer keys: reviewed TOML files in ``keys/<case_id>/``, read only by the grader.
 
-Every key item names the FACTCHECK.md rows it rests on, and every id it mentions (segment, claim,
+The keys of a case are found in the course folder's ``keys/`` first (``course.lookup``), then in
+the kit's ``autograder/keys/``. Every key item names the rows of the case's own
+``keys/<case_id>/FACTCHECK.md`` it rests on, and every id it mentions (segment, claim,
 document, event, verdict, type) must exist in the case file and the vocabularies. Loading checks
 all of it and raises :class:`KeyFileError` naming the file, item and field.
 """
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course import lookup
 from course.casefile import Case, load_case
 from course.checks.result import ChoiceKey, ClaimKey
 from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES
@@ -19,12 +22,14 @@ from sourcing_lab.key_fields import (
     FACTCHECK_ROW,
     KeyFileError,
     checked_hints,
+    dossier_rows,
     factcheck_rows,
     known_values,
     read_key_file,
 )
 
 KEYS_ROOT = Path(__file__).resolve().parent.parent / "keys"
+DEFAULT_CASE_ID = "kosovo_ksf"  # only for load_keys() without a case (tests, the kit's demo)
 __all__ = ["FACTCHECK_ROW", "KEYS_ROOT", "KeyFileError", "KeySet", "keys_folder", "load_keys"]
 
 
@@ -50,7 +55,8 @@ class KeySet:
 
 
 def keys_folder(case_id: str, root: str | Path | None = None) -> Path:
-    return Path(root or KEYS_ROOT) / case_id
+    """``root/<case_id>`` (default: the course folder's keys, else the kit's)."""
+    return Path(root or lookup.keys_root_for(case_id) or KEYS_ROOT) / case_id
 
 
 def load_keys(
@@ -59,11 +65,14 @@ def load_keys(
     case_folder: str | Path | None = None,
     keys_root: str | Path | None = None,
 ) -> KeySet:
-    """Load and cross-check every key file for ``case`` (the kit's own case by default).
+    """Load and cross-check every key file for ``case`` (the kit's own case when neither
+    ``case`` nor ``case_folder`` is given, as tests and the demo use it).
 
-    ``keys_root`` is the folder holding one key folder per case (default: the kit's own).
+    ``keys_root`` is the folder holding one key folder per case (default: the course folder's
+    ``keys/`` when it has this case, else the kit's own).
     """
-    case = case or load_case(case_folder)
+    if case is None:
+        case = load_case(case_folder or lookup.case_folder(DEFAULT_CASE_ID))
     folder = keys_folder(case.case_id, keys_root)
     if not folder.is_dir():
         raise KeyFileError(
@@ -71,8 +80,10 @@ def load_keys(
             None,
             None,
             "no keys for this case. Create the folder and "
-            "its TOML files (see autograder/keys/README.md)",
+            "its TOML files (`sourcing-lab case new` writes templates; "
+            "see autograder/keys/README.md)",
         )
+    rows = dossier_rows(folder / "FACTCHECK.md")
     factcheck: dict[str, tuple[str, ...]] = {}
 
     path = folder / "attribution.toml"
@@ -121,9 +132,10 @@ def load_keys(
     assignments = {}
     for path in sorted((folder / "assignments").glob("*.toml")):
         assignments[path.stem] = read_key_file(path)
-        _check_assignment_keys(path, assignments[path.stem])
+        _check_assignment_keys(path, assignments[path.stem], case.case_id)
         for qid, entry in assignments[path.stem].items():
             factcheck[f"{path.stem}.{qid}"] = factcheck_rows(path, qid, entry)
+    _check_cited_rows(folder, factcheck, rows)
     return KeySet(
         case.case_id,
         attribution,
@@ -184,7 +196,25 @@ def _check_trace(path: Path, trace: dict[str, Any], case: Case) -> None:
             raise KeyFileError(path, doc_id, "role", "must be evidence, context or distractor")
 
 
-def _check_assignment_keys(path: Path, entries: dict[str, Any]) -> None:
+def _check_cited_rows(folder: Path, factcheck: dict[str, tuple[str, ...]], rows: Any) -> None:
+    """Every cited row must be a row of the case's own FACTCHECK.md."""
+    files = {"attribution": "attribution.toml", "library": "library_trace.toml"}
+    files |= {"claims": "claims.toml", "provenance": "provenance.toml", "timeline": "timeline.toml"}
+    for item, cited in factcheck.items():
+        unknown = [r for r in cited if r not in rows]
+        if unknown:
+            prefix, name = item.split(".", 1)
+            path = folder / files.get(prefix, f"assignments/{prefix}.toml")
+            raise KeyFileError(
+                path,
+                name,
+                "factcheck",
+                f"row '{unknown[0]}' is not in {folder / 'FACTCHECK.md'}. Cite a row id from "
+                "the first column of its tables, or add the row to the dossier",
+            )
+
+
+def _check_assignment_keys(path: Path, entries: dict[str, Any], case_id: str) -> None:
     """Keys for choice and code questions must fit the assignment's question spec."""
     from course.questions import QuestionSpecError, load_assignment
 
@@ -192,6 +222,14 @@ def _check_assignment_keys(path: Path, entries: dict[str, Any]) -> None:
         assignment = load_assignment(path.stem)
     except QuestionSpecError as exc:
         raise KeyFileError(path, None, None, f"no matching assignment ({exc})") from None
+    if assignment.case_id != case_id:
+        raise KeyFileError(
+            path,
+            None,
+            None,
+            f"the spec of {path.stem} is about case '{assignment.case_id}', not '{case_id}'. "
+            f"Move this file to keys/{assignment.case_id}/assignments/",
+        )
     for qid, entry in entries.items():
         question = assignment.questions.get(qid)
         if question is None:
@@ -206,3 +244,37 @@ def _check_assignment_keys(path: Path, entries: dict[str, Any]) -> None:
                 raise KeyFileError(path, qid, "expected", "give expected or expected_from")
         else:
             raise KeyFileError(path, qid, None, f"a {question.item_type} item is keyed elsewhere")
+
+
+def check_key_files(case: Case, folder: Path) -> list[str]:
+    """Every problem in the case's key files, each file checked on its own (for ``case
+    check``; ``load_keys`` stops at the first)."""
+    problems: list[str] = []
+
+    def step(run: Any) -> Any:
+        try:
+            return run()
+        except KeyFileError as exc:
+            problems.append(str(exc))
+            return None
+
+    step(lambda: dossier_rows(folder / "FACTCHECK.md"))
+    segments = {s.segment_id for s in case.segment_records}
+    path = folder / "attribution.toml"
+    step(lambda: _choice_items(path, read_key_file(path), segments, ATTRIBUTION_TYPES, "segment"))
+    trace_path = folder / "library_trace.toml"
+    trace = step(lambda: read_key_file(trace_path))
+    if trace is not None and step(lambda: _check_trace(trace_path, trace, case) or True):
+        claims_path = folder / "claims.toml"
+        step(lambda: claim_items(claims_path, read_key_file(claims_path), case, trace))
+    chain_path = folder / "provenance.toml"
+    chain = step(lambda: read_key_file(chain_path))
+    if chain is not None:
+        links = chain.get("links", {})
+        step(lambda: _choice_items(chain_path, links, set(case.chain), LINK_STATUSES, "chain step"))
+        step(lambda: chain_order(chain_path, chain.get("order"), case))
+    timeline_path = folder / "timeline.toml"
+    step(lambda: _check_timeline(timeline_path, read_key_file(timeline_path), case))
+    for spec in sorted((folder / "assignments").glob("*.toml")):
+        step(lambda spec=spec: _check_assignment_keys(spec, read_key_file(spec), case.case_id))
+    return problems

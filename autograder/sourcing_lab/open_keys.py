@@ -7,7 +7,8 @@ artifact that carries keys on purpose: it goes beside the checkout's keys
 (``autograder/keys/open/<case>.json``, ignored by git) and into the self-study site; never into
 ``exercises/``, the ``course`` package or a student image.
 
-Usage: ``python -m sourcing_lab.open_keys [OUTPUT.json]``.
+Usage: ``python -m sourcing_lab.open_keys [OUTPUT.json] [--case CASE_ID]`` (a course's own case
+is found through the course folder, as for grading).
 """
 
 from __future__ import annotations
@@ -61,13 +62,20 @@ def question_entry(keys: KeySet, assignment_id: str, question: Any, case: Case) 
     return entry
 
 
-def open_keys_document(keys: KeySet | None = None, case: Case | None = None) -> dict:
-    """Every question of the five assignments, as one JSON-able document (unkeyed item types
-    carry no key, only the reference text that says to compare with the rubric)."""
-    case = case or load_case()
-    keys = keys or load_keys(case)
+def open_keys_document(case_id: str | None = None) -> dict:
+    """Every question of the case's assignments (the kit's five by default), as one JSON-able
+    document (unkeyed item types carry no key, only the reference text that says to compare
+    with the rubric)."""
+    from course import lookup
+
+    keys_root = lookup.keys_root_for(case_id) if case_id else None
+    case = load_case(lookup.case_folder(case_id)) if case_id else load_case()
+    keys = load_keys(case, keys_root=keys_root)
+    assignment_ids = [
+        a for a in lookup.known_assignments() if load_assignment(a).case_id == case.case_id
+    ]
     assignments: dict[str, dict[str, Any]] = {}
-    for assignment_id in ASSIGNMENTS:
+    for assignment_id in assignment_ids:
         questions = load_assignment(assignment_id).questions.values()
         assignments[assignment_id] = {
             q.question_id: question_entry(keys, assignment_id, q, case) for q in questions
@@ -75,10 +83,15 @@ def open_keys_document(keys: KeySet | None = None, case: Case | None = None) -> 
     return {"format": FORMAT, "case_id": case.case_id, "assignments": assignments}
 
 
-def export_open_keys(output: str | Path | None = None) -> Path:
-    """Write the open keys file (default: beside the checkout's keys) and return its path."""
-    document = open_keys_document()
-    path = Path(output) if output else OPEN_KEYS_FOLDER / f"{document['case_id']}.json"
+def export_open_keys(output: str | Path | None = None, case_id: str | None = None) -> Path:
+    """Write the open keys file (default: beside the case's keys: a course folder's
+    ``keys/open/`` for a course's own case, else the checkout's) and return its path."""
+    from course import lookup
+
+    document = open_keys_document(case_id)
+    keys_root = lookup.keys_root_for(document["case_id"])
+    folder = keys_root / "open" if keys_root else OPEN_KEYS_FOLDER
+    path = Path(output) if output else folder / f"{document['case_id']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -87,8 +100,13 @@ def export_open_keys(output: str | Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    path = export_open_keys(args[0] if args else None)
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Export the open keys for self-study.")
+    parser.add_argument("output", nargs="?", default=None)
+    parser.add_argument("--case", default=None, help="a case id (default: the kit's case)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    path = export_open_keys(args.output, args.case)
     print(f"Open self-study keys written to {path}")
     return 0
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from course.answers import MIME, AnswerRecord, now_iso
-from course.casefile import load_case
 from course.questions import allowed_ids, load_assignment
 from sourcing_lab.key_lookup import KEYED_TYPES, reference_answers
 from sourcing_lab.keys import KeySet
@@ -74,8 +73,8 @@ def simulate_class(
     correct_code: dict[str, str] | None = None,
 ) -> list[StudentWork]:
     rng = random.Random(f"{seed}-{assignment}")
-    case = load_case()
     spec = load_assignment(assignment)
+    case = spec.case
     reference = reference_answers(keys, assignment, case)
     code = correct_code or {}
     works = [

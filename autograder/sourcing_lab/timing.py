@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.casefile import load_case
+from course.casefile import Case, load_case
 from course.questions import Question, load_assignment
 
 EXERCISES = Path(__file__).resolve().parent.parent.parent / "exercises"
@@ -46,7 +46,7 @@ class Estimate:
         return round(self.words / speed + self.item_minutes, 1)
 
 
-def item_minutes(question: Question) -> float:
+def item_minutes(question: Question, case: Case | None = None) -> float:
     kind = question.item_type
     if kind == "choice":
         per_option = MINUTES["choice_per_option"] * len(question.options)
@@ -56,7 +56,9 @@ def item_minutes(question: Question) -> float:
     if kind == "claim_verdicts":
         return MINUTES["claim_verdicts_per_claim"] * len(question.parts)
     if kind == "provenance_chain":
-        return MINUTES["provenance_chain_per_step"] * len(question.parts or load_case().chain)
+        return MINUTES["provenance_chain_per_step"] * len(
+            question.parts or (case or load_case()).chain
+        )
     if kind == "written":
         return MINUTES["written_planning"] + MINUTES["written_per_word"] * question.min_words
     return MINUTES.get(kind, 0.0)
@@ -85,14 +87,17 @@ def estimate(
     notebook = next((exercises / assignment_id).glob("*.ipynb"))
     cells = nbformat.read(notebook, as_version=4).cells
     words = sum(_words(c.source) for c in cells if c.cell_type == "markdown")
-    questions = load_assignment(assignment_id, specs).questions
+    assignment = load_assignment(assignment_id, specs)
+    questions = assignment.questions
     words += sum(
         _words(q.prompt) + sum(_words(o) for o in q.options.values()) for q in questions.values()
     )
     share = ARTICLE_FIRST_READ if assignment_id.startswith("a01") else ARTICLE_REREAD
-    words += round(share * _words(load_case().article_text))
+    words += round(share * _words(assignment.case.article_text))
     minutes = sum(
-        desk_minutes(q, questions) if q.item_type == "source_desk" else item_minutes(q)
+        desk_minutes(q, questions)
+        if q.item_type == "source_desk"
+        else item_minutes(q, assignment.case)
         for q in questions.values()
     )
     return Estimate(assignment_id, words, round(minutes, 1))

@@ -56,6 +56,13 @@ class Validation:
 
 
 def validate_notebook(path: Path) -> Validation:
+    from course import lookup
+
+    with lookup.beside(Path(path).parent):  # a released copy's own case, beside the notebook
+        return _validate(Path(path))
+
+
+def _validate(path: Path) -> Validation:
     result = Validation(path)
     try:
         nb = json.loads(path.read_bytes().decode("utf-8-sig"))

@@ -10,7 +10,7 @@ import pytest
 from sourcing_lab.keys import FACTCHECK_ROW, KEYS_ROOT, KeyFileError, load_keys
 from support import REPO, SHARED
 
-FACTCHECK = KEYS_ROOT / "FACTCHECK.md"
+FACTCHECK = KEYS_ROOT / "kosovo_ksf" / "FACTCHECK.md"
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ def test_computed_keys_agree_with_the_case_data():
 
 def test_a_bad_question_spec_names_file_question_and_field(tmp_path):
     (tmp_path / "broken.toml").write_text(
-        '[questions.q1]\ntype = "span_tagger"\nskill = "attribution"\nparts = ["s99"]\n'
+        'case = "kosovo_ksf"\n[questions.q1]\ntype = "span_tagger"\nskill = "attribution"\n'
+        'parts = ["s99"]\n'
     )
     with pytest.raises(QuestionSpecError, match=r"broken.toml, question 'q1', field 'parts'"):
         load_assignment("broken", tmp_path)

@@ -28,6 +28,7 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.ClearSolutions",
     "nbgrader.preprocessors.ClearOutput",
     "sourcing_lab.grading.release.ClearAnswerRecords",
+    "sourcing_lab.release_data.BundleCourseData",  # a course's own case, beside the notebook
     "nbgrader.preprocessors.CheckCellMetadata",
     "nbgrader.preprocessors.ComputeChecksums",
     "nbgrader.preprocessors.SaveCells",

@@ -30,7 +30,6 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from course.answers import MIME, AnswerRecord
-from course.casefile import load_case
 from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
 from course.questions import Question, allowed_ids, load_assignment
@@ -84,8 +83,8 @@ class ScoreAnswers(NbGraderPreprocessor):
         key = (info["student"], info["assignment"], info["notebook"])
         harvest = recall(key)
         assignment = load_assignment(info["assignment"])
-        case = load_case()
-        keys = self._keys()
+        case = assignment.case
+        keys = self._keys(case)
         answers = self._clean_answers(harvest, assignment, case)
         fault = _notebook_fault(nb)
         outcomes = []
@@ -106,8 +105,8 @@ class ScoreAnswers(NbGraderPreprocessor):
         nb.metadata.pop("widgets", None)  # saved widget state: large, and not needed to grade
         return nb, resources
 
-    def _keys(self) -> Any:
-        return load_keys(keys_root=self.keys_dir or None)
+    def _keys(self, case: Any) -> Any:
+        return load_keys(case, keys_root=self.keys_dir or None)
 
     def _clean_answers(self, harvest: Harvest, assignment: Any, case: Any) -> dict[str, Any]:
         clean: dict[str, Any] = {}
