@@ -8,7 +8,7 @@ WORKSPACE ?= workspace
 # Extra arguments for JupyterLab (tests pass --no-browser, a port and a token).
 LAB_ARGS ?=
 
-.PHONY: lab test lint typecheck workspace exercises bench demo hub clean-venv help
+.PHONY: lab open-keys lite test lint typecheck workspace exercises bench demo hub clean-venv help
 
 help:
 	@echo "make lab   - create .venv, install the kit, open the course in JupyterLab"
@@ -42,8 +42,31 @@ workspace:
 	@cp -R -n exercises/. $(WORKSPACE)/ 2>/dev/null || true
 	@echo "Your course workspace: $(abspath $(WORKSPACE))"
 
-lab: $(VENV)/.installed-lab workspace
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ARGS)
+# JupyterLab refuses to start as root (containers, cloud VMs) unless told --allow-root: pass it
+# only when the user really is root. JupyterLab prints the URL to open (with its token) below.
+LAB_ROOT_ARG = $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# The open keys for self-study feedback, exported from the instructor's keys into a data file
+# that `course` reads (course never imports the instructor package).
+open-keys: $(VENV)/.installed-lab
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.open_keys
+
+lab: $(VENV)/.installed-lab workspace open-keys
+	@echo "Starting JupyterLab on $(abspath $(WORKSPACE)); open the http://127.0.0.1:... URL it prints below (Ctrl+C stops it)."
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORKSPACE))" $(LAB_ROOT_ARG) $(LAB_ARGS)
+
+# The zero-install self-study site (JupyterLite), built into $(SITE); serve it with any static
+# server. Its build tools live in their own venv (see pyproject.toml's `lite` extra).
+SITE ?= _site
+LITE_VENV ?= .venv-lite
+$(LITE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet "jupyterlite-core==0.8.6" "jupyterlite-pyodide-kernel==0.8.6" "ipywidgets==8.1.9" "anywidget==0.11.0" "jupyter_server==2.21.1"
+	@touch $@
+
+lite: $(VENV)/.installed-lab $(LITE_VENV)/.installed
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.lite_site --jupyter "$(abspath $(LITE_VENV))/bin/jupyter" --output "$(abspath $(SITE))"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course autograder tests

@@ -11,6 +11,15 @@ import pytest
 from support import GOLDENS, REPO
 
 
+@pytest.fixture(scope="session", autouse=True)
+def open_keys_exported():
+    """Self-study mode in this checkout reads the exported open keys file (``make lab`` writes
+    it too); export it once per run so a fresh clone's tests see the current keys."""
+    from sourcing_lab.open_keys import export_open_keys
+
+    return export_open_keys()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",

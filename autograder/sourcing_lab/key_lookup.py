@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from course.casefile import Case
-from course.checks.code_values import ValueKey
+from course.checks.code_values import ValueKey, derive_expected
 from course.checks.result import ChoiceKey, OrderKey
 from course.questions import Question, part_labels
 from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
 from sourcing_lab.keys import KeySet
+
+__all__ = ["KEYED_TYPES", "MissingKeyError", "derive_expected", "key_for_question"]
 
 KEYED_TYPES = (
     "span_tagger",
@@ -81,22 +83,6 @@ def key_for_question(
             expected = derive_expected(entry, (answers or {}).get(entry["expected_from"]))
         return ValueKey(expected, float(entry.get("tolerance", 0.0)), str(entry.get("hint", "")))
     return None
-
-
-def derive_expected(entry: dict[str, Any], source: Any) -> Any:
-    """The expected value of a code question computed from the learner's own earlier answer.
-
-    None when that answer is missing (the code cannot be right without data to work on).
-    """
-    if not source:
-        return None
-    rule = entry.get("rule")
-    labels = list(source.values())
-    if rule == "count_by_label":
-        return {label: labels.count(label) for label in sorted(set(labels))}
-    if rule == "share_of_label":
-        return labels.count(entry["label"]) / len(labels)
-    raise ValueError(f"unknown rule {rule!r} for a derived key")
 
 
 def reference_answers(keys: KeySet, assignment_id: str, case: Case) -> dict[str, Any]:

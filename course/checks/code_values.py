@@ -58,3 +58,20 @@ def same_value(given: Any, expected: Any, tolerance: float) -> bool:
             and all(same_value(given[k], expected[k], tolerance) for k in expected)
         )
     return False
+
+
+def derive_expected(entry: dict[str, Any], source: Any) -> Any:
+    """The expected value of a code question computed from the learner's own earlier answer.
+
+    ``entry`` holds the rule (``count_by_label`` or ``share_of_label`` with its ``label``); None
+    when that answer is missing (the code cannot be right without data to work on).
+    """
+    if not source:
+        return None
+    rule = entry.get("rule")
+    labels = list(source.values())
+    if rule == "count_by_label":
+        return {label: labels.count(label) for label in sorted(set(labels))}
+    if rule == "share_of_label":
+        return labels.count(entry["label"]) / len(labels)
+    raise ValueError(f"unknown rule {rule!r} for a derived key")

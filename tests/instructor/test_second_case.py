@@ -149,16 +149,22 @@ def test_self_study_feedback_works_for_the_new_case(course, monkeypatch):
     work = course["base"] / "self-study"
     work.mkdir()
     monkeypatch.setenv(lookup.COURSE_ENV, str(course["root"]))
+    # The instructor's step that opens the keys for self-study (a data file for `course`).
+    from sourcing_lab.open_keys import export_open_keys
+
+    exported = export_open_keys(case_id=CASE)
+    assert exported == course["root"] / "keys" / "open" / f"{CASE}.json"
     lab = Lab(ASSIGNMENT, folder=work)
     assert lab.self_study and lab.case.case_id == CASE
     lab.record("q2_posted_where", "outlet_site")
     wrong = lab.result("q2_posted_where")
     assert wrong.scored and wrong.score == 0, wrong
     assert any("first line" in m for m in wrong.messages), wrong  # the key's own hint
-    from course.selfstudy import open_keys
+    from sourcing_lab.keys import load_keys
 
+    keys = load_keys(lab.case, keys_root=lookup.keys_root_for(CASE))
     question = lab.question("q5_claims")
-    lab.record("q5_claims", reference_value(open_keys(CASE), ASSIGNMENT, question, lab.case))
+    lab.record("q5_claims", reference_value(keys, ASSIGNMENT, question, lab.case))
     right = lab.result("q5_claims")
     assert right.scored and right.score == right.max_score > 0, right
 

@@ -12,13 +12,6 @@ import pytest
 from support import REPO
 
 INSTRUCTOR = "sourcing_lab"
-# The one arrow that still runs the wrong way. Strict: when the self-study key handoff lands
-# (keys handed to `course` instead of looked up in `sourcing_lab`), this xfail turns into an
-# unexpected pass and the entry must go.
-KNOWN_UPWARD = {
-    "course/selfstudy.py": "self-study keys are still looked up in sourcing_lab.keys/key_lookup "
-    "(the JupyterLite helper's key handoff removes this edge)",
-}
 
 
 def instructor_imports(path: Path) -> list[str]:
@@ -44,14 +37,10 @@ def instructor_imports(path: Path) -> list[str]:
 
 
 def _modules() -> list[object]:
-    params = []
-    for path in sorted((REPO / "course").rglob("*.py")):
-        name = path.relative_to(REPO).as_posix()
-        marks = []
-        if name in KNOWN_UPWARD:
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_UPWARD[name])]
-        params.append(pytest.param(path, id=name, marks=marks))
-    return params
+    return [
+        pytest.param(path, id=path.relative_to(REPO).as_posix())
+        for path in sorted((REPO / "course").rglob("*.py"))
+    ]
 
 
 @pytest.mark.parametrize("path", _modules())
