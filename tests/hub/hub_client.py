@@ -91,7 +91,9 @@ class HubUser:
 
     def formgrader(self, action: str, assignment: str) -> dict[str, Any]:
         reply = self.server("POST", f"/formgrader/api/assignment/{assignment}/{action}")
-        reply.raise_for_status()
+        # A server error names what the instructor's server said, not only the status code.
+        said = reply.text[-4000:]
+        assert reply.ok, f"formgrader {action} {assignment}: {reply.status_code}\n{said}"
         result = reply.json()
         assert result.get("success"), f"formgrader {action} {assignment}: {result}"
         return result
