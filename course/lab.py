@@ -244,17 +244,13 @@ class Lab:
         print(say("kit_scores", question_id=question_id), file=sys.stderr)
 
     def show_article(self) -> None:
-        """The article as posted, sentence by sentence, numbered for reference."""
-        import html
-
+        """The article as posted, sentence by sentence, numbered for reference and grouped by
+        the parts of the post (so the run-on body's start and end are marked)."""
         from IPython.display import HTML, display
 
-        rows = []
-        for number, seg in enumerate(
-            [s for s in self.case.segment_records if s.level == "sentence"], start=1
-        ):
-            rows.append(f"<p><b>[{number}]</b> {html.escape(seg.text)}</p>")
-        display(HTML("<div class='sourcing-lab-article'>" + "".join(rows) + "</div>"))
+        from course.article_view import article_html
+
+        display(HTML(article_html(self.case)))
 
     def cite(self, question_id: str, claim_id: str, doc_id: str) -> AnswerRecord | None:
         """Add ``doc_id`` to a claim's evidence in claim-verdicts question ``question_id`` (the

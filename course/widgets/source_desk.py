@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import urlsplit
 
 import ipywidgets as w
 
@@ -21,6 +22,14 @@ from course.widgets.base import ItemView
 from course.widgets.claim_verdicts import claim_numbers
 
 MAX_EVENTS = 2_000
+
+
+def site_of(url: str) -> str:
+    """The web site a document's address points to (``www.nato.int``), shown in the results
+    instead of the kit's own label of the document's kind: judging what kind of page a result is
+    (an official record, a mirror, a blog) is the learner's work, done from its address and
+    publisher, not read off a label (content review 3.4.4)."""
+    return urlsplit(url).hostname or url
 
 
 class SourceDesk(ItemView):
@@ -99,7 +108,7 @@ class SourceDesk(ItemView):
         docs = self.lab.case.documents
         self.results.options = [
             (
-                f"{docs[d].title} — {docs[d].publisher}, {docs[d].date} [{docs[d].kind}]"
+                f"{docs[d].title} — {site_of(docs[d].url)}, {docs[d].date}"
                 + (f" [{say('desk_invented_tag')}]" if docs[d].invented else ""),
                 d,
             )
@@ -131,7 +140,7 @@ class SourceDesk(ItemView):
             f"<article aria-label='{html.escape(doc.title)}'>"
             f"<h4>{html.escape(doc.title)}</h4>"
             f"<p><b>Publisher:</b> {html.escape(doc.publisher)} · <b>Date:</b> "
-            f"{html.escape(doc.date)} · <b>Kind:</b> {html.escape(doc.kind)}<br>"
+            f"{html.escape(doc.date)}<br>"
             f"<b>Address:</b> <code>{html.escape(doc.url)}</code></p>"
             + (f"<p><b>{html.escape(say('desk_invented_note'))}</b></p>" if doc.invented else "")
             + f"{paragraphs}</article>"

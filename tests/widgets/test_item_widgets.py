@@ -149,6 +149,25 @@ def test_source_desk_logs_searches_and_opened_documents(tmp_path, frontend):
     assert all(e["at"].endswith("Z") for e in log)
 
 
+def test_the_desk_shows_where_a_result_comes_from_and_leaves_its_kind_to_the_learner(
+    tmp_path, frontend
+):
+    # Content review 3.4.4: "[blog]" after a result hands over the judgement a03 asks for.
+    lab = Lab("a03_claims", folder=tmp_path)
+    desk = lab.show("q1_desk")
+    found = desk.search("KFOR")
+    labels = {doc: text for text, doc in desk.results.options}
+    kinds = {lab.case.document(d).kind for d in found}
+    assert len(kinds) > 1, "the search should reach documents of several kinds"
+    for doc_id in found:
+        doc = lab.case.document(doc_id)
+        assert f"[{doc.kind}]" not in labels[doc_id]
+        assert doc.url.split("/")[2] in labels[doc_id]  # the site, e.g. www.nato.int
+    desk.open(found[0])
+    assert "Kind:" not in desk.reader.value
+    assert html.escape(lab.case.document(found[0]).url) in desk.reader.value
+
+
 def test_the_desk_and_the_evidence_list_mark_the_invented_examples(tmp_path, frontend):
     lab = Lab("a03_claims", folder=tmp_path)
     desk = lab.show("q1_desk")
