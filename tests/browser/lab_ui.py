@@ -200,17 +200,20 @@ def disk_answer(folder: Path, question_id: str) -> Any:
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
-    """Poll ``predicate`` (a missing answers/ file counts as "not yet")."""
+    """Poll ``predicate``. A file that is missing, or read while the server writes it (empty
+    or cut short: not JSON yet), counts as "not yet"; the last such error is in the message."""
     deadline = time.monotonic() + timeout
+    last: Exception | None = None
     while True:
         try:
             value = predicate()
-        except FileNotFoundError:
-            value = None
+        except (FileNotFoundError, json.JSONDecodeError) as error:
+            value, last = None, error
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            also = f" (last read: {last!r})" if last else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{also}")
         time.sleep(0.1)
 
 
@@ -299,3 +302,39 @@ def set_theme(page: Any, name: str) -> None:
         "(name) => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000
     )
     page.wait_for_timeout(500)  # the theme's stylesheet is swapped in, then laid out
+
+
+# -- ordering lists (timeline, provenance chain) and the keyboard's path -----------------------
+def order_rows(widget: Any) -> Any:
+    """The rows of an item's ordering list (``items.js`` ``renderOrder``), in the order shown."""
+    return widget.locator("ol.sl-order > li")
+
+
+def order_labels(widget: Any) -> list[str]:
+    """The rows' labels, top to bottom, with white space collapsed."""
+    texts = order_rows(widget).locator(".sl-order-label").all_inner_texts()
+    return [" ".join(text.split()) for text in texts]
+
+
+def is_focused(page: Any, locator: Any) -> bool:
+    return page.evaluate("el => document.activeElement === el", locator.element_handle())
+
+
+def wait_focus(page: Any, locator: Any, where: str) -> None:
+    """The widget moves the focus with a moved row (after the kernel's echo, the row is drawn
+    again and the focus kept): wait until ``locator`` has it."""
+    wait_until(lambda: is_focused(page, locator), what=f"the focus to be on {where}")
+
+
+def tab_to(page: Any, target: Any, *, back: bool = False, limit: int = 20) -> int:
+    """Press Tab (Shift+Tab with ``back``) until ``target`` has the focus; return the number
+    of presses. Fails after ``limit`` presses, naming where the focus went instead."""
+    key = "Shift+Tab" if back else "Tab"
+    for presses in range(1, limit + 1):
+        page.keyboard.press(key)
+        if is_focused(page, target):
+            return presses
+    where = page.evaluate(
+        "() => { const a = document.activeElement; return a ? a.outerHTML.slice(0, 120) : ''; }"
+    )
+    raise AssertionError(f"{limit} x {key} did not reach the target; the focus is on {where}")

@@ -3,8 +3,8 @@
 One scratch notebook in the served workspace shows one item of each type (both kinds of
 choice). After some answers and a Check on each, axe-core (installed from npm into a cache
 folder outside the repository) audits each item type's containers only: JupyterLab's own chrome
-is out of scope. Then: every control is reachable with Tab and has a name, and feedback does not
-rely on colour.
+is out of scope. Then: every control is reachable with Tab and has a name, every radio group has
+a group name (fieldset + legend or aria-labelledby), and feedback does not rely on colour.
 """
 
 from __future__ import annotations
@@ -223,7 +223,31 @@ CONTROLS = """(item) => {
 }"""
 
 
-def test_every_control_is_reachable_by_tab_and_named(audit_page, report):
+# Each radio group (radios sharing a name): the fieldset or radiogroup holding all of them,
+# and its accessible name (aria-labelledby, else aria-label, else the fieldset's legend).
+RADIO_GROUPS = """(item) => {
+  const byName = new Map();
+  for (const radio of item.querySelectorAll('input[type=radio]')) {
+    byName.set(radio.name, [...(byName.get(radio.name) || []), radio]);
+  }
+  const text = (el) => (el?.textContent || '').replace(/\\s+/g, ' ').trim();
+  return [...byName].map(([group, radios]) => {
+    let box = radios[0].closest('fieldset, [role=radiogroup]');
+    while (box && !radios.every((r) => box.contains(r))) {
+      box = box.parentElement?.closest('fieldset, [role=radiogroup]');
+    }
+    const ids = (box?.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+    const legend = [...(box?.children || [])].find((c) => c.tagName === 'LEGEND');
+    const name = ids.length ? ids.map((id) => text(document.getElementById(id))).join(' ')
+      : (box?.getAttribute('aria-label') || text(legend));
+    return {group, radios: radios.map((r) => r.value), name: name.trim(),
+            role: box?.getAttribute('role') === 'radiogroup' ? 'radiogroup' : 'group',
+            container: box ? box.outerHTML.slice(0, 60) : ''};
+  });
+}"""
+
+
+def test_every_control_is_reachable_by_tab_and_named(audit_page):
     page = audit_page
     for name, widget in _items(page).items():
         controls = widget.evaluate(CONTROLS)
@@ -251,18 +275,13 @@ def test_every_control_is_reachable_by_tab_and_named(audit_page, report):
             [controls[i] for i in members] for members in groups.values() if not members & visited
         ]
         assert not missed, f"{name}: not reachable with Tab: {missed}"
-        radios = [c for c in controls if c["group"]]
-        if radios:
-            labelled = widget.evaluate(
-                "(item) => [...item.querySelectorAll('[role=radiogroup], fieldset')]"
-                ".map(g => g.getAttribute('aria-label') || g.getAttribute('aria-labelledby')"
-                " || g.querySelector('legend')?.textContent || '')"
-            )
-            if not any(labelled):
-                report.notes.append(
-                    f"{name}: the radio group has no group name (no radiogroup/fieldset): each "
-                    "radio is named, but a screen reader does not hear the question with it"
-                )
+        # Every radio group has a group name (fieldset + legend, or aria-labelledby), so a
+        # screen reader says the question with each option, and all its radios are in it.
+        for group in widget.evaluate(RADIO_GROUPS):
+            assert group["container"], f"{name}: radios {group['radios']} are in no fieldset"
+            assert group["name"], f"{name}: the radio group {group['container']} has no name"
+            named = widget.get_by_role(group["role"], name=group["name"], exact=True)
+            assert named.get_by_role("radio").count() == len(group["radios"]), (name, group)
 
 
 def test_state_is_not_shown_by_colour_alone(audit_page):

@@ -8,7 +8,6 @@ check cells still give form feedback only.
 from __future__ import annotations
 
 import shutil
-from typing import Any
 
 import pytest
 from lab_ui import (
@@ -19,12 +18,15 @@ from lab_ui import (
     item,
     notebook_records,
     open_notebook,
+    order_labels,
+    order_rows,
     rerun_cell,
     restart_and_run_all,
     run_all,
     save,
     screenshot,
     status_line,
+    wait_focus,
     wait_until,
 )
 
@@ -268,25 +270,6 @@ def test_claims_desk_search_open_cite_and_verdict(page, lab_server, shots, repor
 
 
 # -- 3: timeline: drag, Move up / Move down by mouse and keyboard, the anachronism radio -----
-def _rows(timeline) -> Any:
-    return timeline.locator("ol.sl-order > li")
-
-
-def _order(timeline) -> list[str]:
-    return [
-        " ".join(t.split()) for t in _rows(timeline).locator(".sl-order-label").all_inner_texts()
-    ]
-
-
-def _wait_focus(page, locator, where: str) -> None:
-    """The widget moves the focus with the event (a message from the kernel): wait for it."""
-    element = locator.element_handle()
-    wait_until(
-        lambda: page.evaluate("el => document.activeElement === el", element),
-        what=f"the focus to be on {where}",
-    )
-
-
 def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     folder = lab_server.root / "a04_time"
     assignment, case = load_assignment("a04_time"), load_case()
@@ -296,37 +279,37 @@ def test_timeline_move_buttons_and_anachronism(page, lab_server, shots, report):
     run_all(page)
 
     timeline = item(page, "timeline")
-    start = _order(timeline)
+    start = order_labels(timeline)
     assert len(start) == len(question.parts)
 
     def row_button(position: int, name: str):
-        return _rows(timeline).nth(position - 1).get_by_role("button", name=name)
+        return order_rows(timeline).nth(position - 1).get_by_role("button", name=name)
 
     # Mouse: move the first event down one place.
     row_button(1, "Move down").click()
     expected = [start[1], start[0], *start[2:]]
-    wait_until(lambda: _order(timeline) == expected, what="the order after a mouse click")
-    _wait_focus(page, row_button(2, "Move down"), "row 2's Move down, with the moved event")
+    wait_until(lambda: order_labels(timeline) == expected, what="the order after a mouse click")
+    wait_focus(page, row_button(2, "Move down"), "row 2's Move down, with the moved event")
     # Keyboard: Enter on a focused Move up (row 4), twice: the focus follows the event, so
     # the second Enter moves the same event again. Then Space on a focused Move down (row 6).
     row_button(4, "Move up").focus()
     page.keyboard.press("Enter")
     expected.insert(2, expected.pop(3))
-    wait_until(lambda: _order(timeline) == expected, what="the order after Enter")
-    _wait_focus(page, row_button(3, "Move up"), "row 3's Move up, with the moved event")
+    wait_until(lambda: order_labels(timeline) == expected, what="the order after Enter")
+    wait_focus(page, row_button(3, "Move up"), "row 3's Move up, with the moved event")
     page.keyboard.press("Enter")
     expected.insert(1, expected.pop(2))
-    wait_until(lambda: _order(timeline) == expected, what="the order after a second Enter")
+    wait_until(lambda: order_labels(timeline) == expected, what="the order after a second Enter")
     row_button(6, "Move down").focus()
     page.keyboard.press("Space")
     expected[5], expected[6] = expected[6], expected[5]
-    wait_until(lambda: _order(timeline) == expected, what="the order after Space")
-    _wait_focus(page, row_button(7, "Move down"), "row 7's Move down, with the moved event")
+    wait_until(lambda: order_labels(timeline) == expected, what="the order after Space")
+    wait_focus(page, row_button(7, "Move down"), "row 7's Move down, with the moved event")
 
     # Mouse: drag the last event onto the first row; it takes that place.
-    _rows(timeline).nth(len(expected) - 1).drag_to(_rows(timeline).nth(0))
+    order_rows(timeline).nth(len(expected) - 1).drag_to(order_rows(timeline).nth(0))
     expected.insert(0, expected.pop())
-    wait_until(lambda: _order(timeline) == expected, what="the order after a drag")
+    wait_until(lambda: order_labels(timeline) == expected, what="the order after a drag")
 
     # The claim that cannot be true at its date: a radio in a fieldset, by mouse.
     group = timeline.get_by_role("group", name="Cannot be true at its date:")
