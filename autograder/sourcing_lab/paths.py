@@ -52,7 +52,7 @@ class CoursePaths:
 
     def folder(self, step: str) -> Path:
         """A step's top folder (``submitted``: one folder per student below it)."""
-        return self.root / getattr(self.coursedir, f"{step}_directory")
+        return self.root / str(getattr(self.coursedir, f"{step}_directory"))
 
     def assignment(self, step: str, assignment: str, student: str = ".") -> Path:
         """One assignment's folder in a step: ``source``/``release`` (no student) or a

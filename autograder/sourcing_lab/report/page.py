@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sourcing_lab.classdata import ClassData
 
 TEMPLATE = "template.html.j2"
+Row = dict[str, Any]  # one row of an analysis table (``analysis``)
 STATE_ORDER = ("graded", "needs review", "stale", "not gradable", "not submitted")
 ITEM_COLUMNS = ("question", "type", "skill", "max_score", "students", "mean_score")
 WRONG_COLUMNS = ("question", "part_label", "kind", "wrong_label", "students", "answered")
@@ -48,7 +49,9 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.0f}%"
 
 
-def _bars(title: str, labels: list, values: list, axis: str, desc: str, **kw: Any) -> Markup:
+def _bars(
+    title: str, labels: list[str], values: list[Any], axis: str, desc: str, **kw: Any
+) -> Markup:
     return bar_chart(title, labels, values, axis_label=axis, desc=desc, **kw)
 
 
@@ -80,7 +83,7 @@ def _overview(data: ClassData, bins: list[tuple[str, int]]) -> dict[str, Any]:
     }
 
 
-def _items(rows: list[dict]) -> dict[str, Any]:
+def _items(rows: list[Row]) -> dict[str, Any]:
     labels = [r["question"] for r in rows]
     body = [[*(r[k] for k in ITEM_COLUMNS), r["difficulty"], r["discrimination"]] for r in rows]
     return {
@@ -104,10 +107,10 @@ def _items(rows: list[dict]) -> dict[str, Any]:
     }
 
 
-def _wrong(rows: list[dict]) -> dict[str, Any]:
+def _wrong(rows: list[Row]) -> dict[str, Any]:
     if not rows:
         return {"firsts": [], "chart": None, "rows": []}
-    firsts: dict[str, dict] = {}
+    firsts: dict[str, Row] = {}
     for r in rows:
         firsts.setdefault(r["question"], r)
     top = sorted(rows, key=lambda r: (-r["students"], r["question"]))[:10]
@@ -126,7 +129,7 @@ def _wrong(rows: list[dict]) -> dict[str, Any]:
     return {"firsts": list(firsts.values()), "chart": chart, "rows": body}
 
 
-def _skills(rows: list[dict]) -> dict[str, Any]:
+def _skills(rows: list[Row]) -> dict[str, Any]:
     done = [r for r in rows if r["points"]]
     names, shares = [r["skill"] for r in done], [r["mastery"] for r in done]
     title, desc = "Skill mastery (mean share of points)", "Skills this assignment practises."
@@ -140,7 +143,7 @@ def _skills(rows: list[dict]) -> dict[str, Any]:
     }
 
 
-def _desks(rows: list[dict]) -> list[dict[str, Any]]:
+def _desks(rows: list[Row]) -> list[dict[str, Any]]:
     desks = []
     for desk in dict.fromkeys(r["desk"] for r in rows):
         mine = [r for r in rows if r["desk"] == desk]
@@ -165,7 +168,9 @@ def _desks(rows: list[dict]) -> list[dict[str, Any]]:
     return desks
 
 
-def render(data: ClassData, tables: dict[str, list[dict]], bins: list, generated: str) -> str:
+def render(
+    data: ClassData, tables: dict[str, list[Row]], bins: list[tuple[str, int]], generated: str
+) -> str:
     """The report page from the class data and the analysis tables (see ``analysis``)."""
     title = f"{data.assignment}: {data.spec.title}" if data.spec else data.assignment
     return (
