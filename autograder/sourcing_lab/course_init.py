@@ -11,7 +11,8 @@ KIT_CONFIG = Path(__file__).resolve().parent / "grading" / "kit_config.py"
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a Sourcing Lab course.
 
-Written by `sourcing-lab course init`; paths are absolute so any working folder finds them.
+Written by `sourcing-lab course init`. The course's own folders are found from where this file
+is, so the course folder can be moved or copied as a whole (its gradebook goes with it).
 """
 
 import os
@@ -19,7 +20,7 @@ import os
 c = get_config()  # noqa: F821
 load_subconfig({kit_config!r})  # noqa: F821 (the kit's grading settings)
 
-ROOT = {root!r}
+ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
@@ -76,9 +77,7 @@ def init_course(
         (root / "exchange").mkdir(exist_ok=True)
     exchange = repr(str(exchange_root)) if exchange_root else 'os.path.join(ROOT, "exchange")'
     (root / "nbgrader_config.py").write_text(
-        CONFIG_TEMPLATE.format(
-            kit_config=str(kit_config), root=str(root), course_id=course_id, exchange=exchange
-        ),
+        CONFIG_TEMPLATE.format(kit_config=str(kit_config), course_id=course_id, exchange=exchange),
         encoding="utf-8",
     )
     return root

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,6 +37,31 @@ def test_course_init_then_refuses_to_overwrite(tmp_path, capsys):
     assert (tmp_path / "c" / "keys" / "kosovo_ksf" / "claims.toml").exists()
     assert main(["course", "init", str(tmp_path / "c")]) == 1
     assert "already exists and is not empty" in capsys.readouterr().err
+
+
+def test_a_moved_course_folder_finds_its_own_gradebook_and_keys(tmp_path):
+    # An instructor moves or copies the whole course folder: its config must follow it.
+    assert main(["course", "init", str(tmp_path / "old")]) == 0
+    moved = tmp_path / "term2" / "course"
+    moved.parent.mkdir()
+    (tmp_path / "old").rename(moved)
+    probe = (
+        "import os, sys\n"
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        "c = PyFileConfigLoader('nbgrader_config.py', path=sys.argv[1]).load_config()\n"
+        "print(c.CourseDirectory.root, c.CourseDirectory.db_url, c.ScoreAnswers.keys_dir,"
+        " c.Exchange.root, os.environ['SOURCING_LAB_COURSE'], sep='\\n')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(moved)], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:5] == [
+        str(moved),
+        "sqlite:///" + str(moved / "gradebook.db"),
+        str(moved / "keys"),
+        str(moved / "exchange"),
+        str(moved),
+    ]
 
 
 def test_grade_errors_are_clear(tmp_path, capsys):
