@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course import grade_ids
 from course.questions import Assignment, Question, QuestionSpecError, load_assignment
 from sourcing_lab.grading.ledger import (
     FLAG,
@@ -230,7 +231,7 @@ def _read(gb: Any, root: Path, assignment: str, error: type[ValueError]) -> Clas
 
 
 def _qid(grade_id: str) -> str:
-    return grade_id.removesuffix("_check").removesuffix("_widget")
+    return grade_ids.question_of(grade_id)
 
 
 def _score(row: StudentRow, submission: Any, results: list[dict[str, Any]]) -> None:
