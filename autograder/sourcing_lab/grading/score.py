@@ -37,11 +37,9 @@ from course.checks.dispatch import evaluate
 from course.items import REGISTRY, clean_value
 from course.questions import Question, allowed_ids, load_assignment
 from sourcing_lab.grading.ledger import (
-    FLAG,
-    GRADED,
-    ZERO,
     Harvest,
     ItemOutcome,
+    ItemState,
     find_coursedir,
     ignored_entries,
     outcome_dicts,
@@ -144,7 +142,7 @@ class ScoreAnswers(NbGraderPreprocessor):
         points = float(cell.metadata["nbgrader"].get("points", 0))
         qid = question.question_id
         reasons: list[str] = []
-        state = GRADED
+        state = ItemState.GRADED
         if REGISTRY[question.item_type].value_from_code:
             value, problem = _executed_value(cell, question, case)
             problem = problem or (fault if value is None and fault else "")
@@ -153,7 +151,7 @@ class ScoreAnswers(NbGraderPreprocessor):
             value, problem = answers.get(qid), harvest.problems.get(qid, "")
         if problem:
             reasons.append(f"Scored 0: {problem}.")
-            state = ZERO
+            state = ItemState.ZERO
             score = 0.0
             shown = list(reasons)
         else:
@@ -166,7 +164,7 @@ class ScoreAnswers(NbGraderPreprocessor):
             grade_ids.check_id(qid)
         )
         if flag:
-            state = FLAG
+            state = ItemState.FLAG
             reasons.append(f"Flagged for review: {flag}.")
             shown.append(f"Flagged for review: {flag}.")
         cell.outputs = [_text("\n".join(shown) or "Scored."), _score_output(score)]
