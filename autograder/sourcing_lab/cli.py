@@ -165,8 +165,10 @@ def _grade(args: argparse.Namespace) -> int:
 def _roster_size(course_root: Path, assignment: str) -> int:
     from nbgrader.api import Gradebook
 
+    from sourcing_lab.paths import CoursePaths
+
     try:
-        with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gradebook:
+        with Gradebook(CoursePaths.of(course_root).db_url) as gradebook:
             return len(gradebook.students)
     except Exception:
         return 0

@@ -27,14 +27,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sourcing_lab.grading import isolation, merge
-from sourcing_lab.grading.ledger import (
-    backup_gradebook,
-    ignored_entries,
-    read_result,
-    result_path,
-)
+from sourcing_lab.grading.ledger import backup_gradebook, read_result
 from sourcing_lab.grading.status import unreadable_reason
 from sourcing_lab.grading.workers import Outcome, run_workers
+from sourcing_lab.paths import CoursePaths
 
 
 class GradeError(RuntimeError):
@@ -89,16 +85,8 @@ def check_gradebook(db_url: str) -> None:
         raise GradeError(f"the gradebook {path} is damaged ({exc}); {hint}") from None
 
 
-def collected(course_root: Path, assignment: str) -> list[str]:
-    folder = course_root / "submitted"
-    return sorted(p.parent.name for p in folder.glob(f"*/{assignment}") if p.is_dir())
-
-
-def source_notebooks(course_root: Path, config: Any, assignment: str) -> list[str]:
-    from nbgrader.coursedir import CourseDirectory
-
-    folder = course_root / CourseDirectory(config=config).source_directory
-    source = folder / assignment
+def source_notebooks(paths: CoursePaths, assignment: str) -> list[str]:
+    folder, source = paths.folder("source"), paths.assignment("source", assignment)
     if not source.is_dir():
         known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
         raise GradeError(f"unknown assignment '{assignment}'; known: {', '.join(known)}")
@@ -132,28 +120,23 @@ def grade_assignment(
     course_root = Path(course_root).resolve()
     config = load_course_config(course_root)
     check_isolation(config, require_isolation)
-    notebooks = source_notebooks(course_root, config, assignment)
-    students = collected(course_root, assignment)
+    paths = CoursePaths.of(course_root, config)
+    notebooks = source_notebooks(paths, assignment)
+    students = paths.collected(assignment)
     if shard:
         students = [s for s in students if merge.shard_of(s, shard[1]) == shard[0]]
     if not students and not shard:
         raise GradeError(
             f"nothing collected for '{assignment}'; run `nbgrader collect "
-            f"{assignment}` first (submissions go to {course_root / 'submitted'})"
+            f"{assignment}` first (submissions go to {paths.folder('submitted')})"
         )
-    from nbgrader.coursedir import CourseDirectory
-
-    db_url = CourseDirectory(config=config).db_url
+    db_url = paths.db_url
     check_gradebook(db_url)
     summary = GradeSummary(shard=shard)
     gradable = []
     for student in students:
-        folder = course_root / "submitted" / student / assignment
-        reasons = [
-            r
-            for n in notebooks
-            if (r := unreadable_reason(folder / f"{n}.ipynb", course_root / "submitted"))
-        ]
+        folder, below = paths.submission(student, assignment), paths.folder("submitted")
+        reasons = [r for n in notebooks if (r := unreadable_reason(folder / f"{n}.ipynb", below))]
         if reasons:
             summary.rejected[student] = reasons[0]
         else:
@@ -167,7 +150,7 @@ def grade_assignment(
         records = [r for r in merge.read_records(course_root, assignment) if r["student"] in ok]
         summary.merged = _merge(db_url, records)
     summary.seconds = time.monotonic() - started
-    summary.counts = _count_states(course_root, assignment, notebooks, summary)
+    summary.counts = _count_states(paths, assignment, notebooks, summary)
     return summary
 
 
@@ -181,12 +164,10 @@ def _merge(db_url: str, records: list[dict]) -> int:
 
 def merge_assignment(course_root: Path, assignment: str) -> int:
     """``--merge``: every record kept for the assignment, into the course's gradebook."""
-    from nbgrader.coursedir import CourseDirectory
-
     course_root = Path(course_root).resolve()
-    config = load_course_config(course_root)
-    source_notebooks(course_root, config, assignment)  # an unknown assignment stops here
-    db_url = CourseDirectory(config=config).db_url
+    paths = CoursePaths.of(course_root, load_course_config(course_root))
+    source_notebooks(paths, assignment)  # an unknown assignment stops here
+    db_url = paths.db_url
     check_gradebook(db_url)
     try:
         records = merge.read_records(course_root, assignment)
@@ -201,17 +182,15 @@ def merge_assignment(course_root: Path, assignment: str) -> int:
 
 
 def _count_states(
-    course_root: Path, assignment: str, notebooks: list[str], summary: GradeSummary
+    paths: CoursePaths, assignment: str, notebooks: list[str], summary: GradeSummary
 ) -> Counter:
     counts: Counter = Counter()
     counts["not gradable"] += len(summary.rejected)
     for student in [*summary.rejected, *(o.student for o in summary.outcomes)]:
-        if found := ignored_entries(course_root, assignment, student):
+        if found := paths.ignored(assignment, student):
             summary.ignored[student] = found
     for outcome in summary.outcomes:
-        results = [
-            read_result(result_path(course_root, assignment, outcome.student, n)) for n in notebooks
-        ]
+        results = [read_result(paths.result(assignment, outcome.student, n)) for n in notebooks]
         for result in results:
             summary.isolation[((result or {}).get("isolation") or {}).get("text", "unknown")] += 1
         if not outcome.ok or any(r is None for r in results):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import sqlite3
 import statistics
@@ -10,10 +11,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
-from sourcing_lab.export import ClassData, StudentRow
+from sourcing_lab.classdata import ClassData, StudentRow
 from sourcing_lab.report import ReportError, build_report, item_stats, score_bins
-from sourcing_lab.report_svg import bar_chart, histogram
+from sourcing_lab.report.charts import bar_chart, histogram
 
 A01, A02, A03 = "a01_provenance", "a02_attribution", "a03_claims"
 FORMULA_ID = '=HYPERLINK("x")'
@@ -59,6 +61,27 @@ def test_report_is_one_self_contained_page_with_its_csv_tables(course, tmp_path)
     assert "Grading kernels: full (allow-list file view (bubblewrap)" in html
     graded = [r for r in rows(folder, "scores") if r["state"] != "not submitted"]
     assert graded and {r["isolation"][:5] for r in graded if r["state"] == "graded"} == {"full "}
+
+
+def test_text_read_from_the_course_is_escaped_in_the_page(course, tmp_path):
+    hostile = '<img src=x onerror="alert(1)"> & co'
+    for result in (course / "sourcing_lab" / "results" / A01 / "ada").glob("*.json"):
+        data = json.loads(result.read_text(encoding="utf-8"))
+        data["isolation"]["text"] = hostile
+        result.write_text(json.dumps(data), encoding="utf-8")
+    html = (report(course, tmp_path) / "report.html").read_text(encoding="utf-8")
+    shown = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; co: 1 student(s)."
+    assert f"Grading kernels: {shown}" in html
+    assert "<img" not in html
+
+
+def test_charts_are_markup_with_every_label_escaped():
+    chart = bar_chart('T "<t>"', ["a<b>&"], [1.0], axis_label="<r>", desc="d & <e>")
+    assert isinstance(chart, Markup)
+    tree = ET.fromstring(chart)
+    assert tree.find(f"{SVG}title").text == 'T "<t>"'
+    assert tree.find(f"{SVG}desc").text == "d & <e> Values: a<b>&: 1."
+    assert {"a<b>&", "<r>"} <= {t.text for t in tree.iter(f"{SVG}text")}
 
 
 def test_scores_table_has_every_student_in_a_distinct_state(course, tmp_path):

@@ -1,6 +1,6 @@
 """The kit from its wheels, as an instructor who runs ``pip install`` (not a clone) gets it:
 two distributions by audience, installed into a fresh environment outside the checkout, where
-``sourcing-lab course init`` and a one-student grade work."""
+``sourcing-lab course init``, a one-student grade and its report work."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_the_student_runtime_needs_only_what_a_kernel_needs(kit_wheels):
     for solution in sorted((REPO / "solutions").glob("*/*.ipynb")):
         assert f"sourcing_lab/template/solutions/{solution.parent.name}/{solution.name}" in names
     assert "sourcing_lab/template/keys/kosovo_ksf/claims.toml" in names
+    assert {"sourcing_lab/report/template.html.j2", "sourcing_lab/report/report.css"} <= names
     assert not [n for n in names if n.startswith("course/")]
 
 
@@ -92,7 +93,7 @@ def run(env: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_course_init_and_a_one_student_grade_from_the_installed_wheels(tmp_path, fresh_env):
+def test_init_grade_and_report_a_one_student_course_from_the_installed_wheels(tmp_path, fresh_env):
     where = run(
         fresh_env,
         "python",
@@ -130,3 +131,11 @@ def test_course_init_and_a_one_student_grade_from_the_installed_wheels(tmp_path,
     scores = item_scores(root, A01, "ada")
     assert scores["q2_posted_where_check"] > 0 and scores["q4_chain_check"] > 0
     assert scores["q6_days_check"] > 0  # the code answer ran in a grading kernel
+
+    out = tmp_path / "report"
+    args = ["report", A01, "--course", str(root), "--out", str(out)]
+    reported = run(fresh_env, "sourcing-lab", *args, cwd=tmp_path)
+    assert reported.returncode == 0, reported.stdout + reported.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")  # the template came with the wheel
+    assert "<h2>Item difficulty and discrimination</h2>" in page and page.count("<svg") >= 6
+    assert (out / "scores.csv").read_text(encoding="utf-8-sig").count("ada") == 1

@@ -45,13 +45,6 @@ class SubmissionState(StrEnum):
     NEEDS_REVIEW = "needs review"
 
 
-# The names modules imported before the enums (export.py, and the report and paths changes
-# made alongside this one, still do): the same members, so either spelling compares equal.
-GRADED, ZERO, FLAG = ItemState.GRADED, ItemState.ZERO, ItemState.FLAG
-NOT_GRADABLE, NOT_SUBMITTED = SubmissionState.NOT_GRADABLE, SubmissionState.NOT_SUBMITTED
-STALE = SubmissionState.STALE
-
-
 @dataclass
 class Harvest:
     """Answers read from one submitted notebook and its answers/ folder."""

@@ -19,14 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcing_lab.grading.intake import NotAFile, read_file
-from sourcing_lab.grading.ledger import (
-    SubmissionState,
-    ignored_entries,
-    read_result,
-    results_folder,
-)
+from sourcing_lab.grading.ledger import SubmissionState, read_result
+from sourcing_lab.paths import CoursePaths
 
-GRADED_STATE = SubmissionState.GRADED  # the name export.py still imports
 MAX_NOTEBOOK_BYTES = 20_000_000
 
 
@@ -82,31 +77,30 @@ def unreadable_reason(path: Path, below: Path | None = None) -> str:
 
 
 def submission_states(
-    course_root: Path, assignment: str, notebooks: list[str], students: list[str]
+    course: Path | CoursePaths, assignment: str, notebooks: list[str], students: list[str]
 ) -> dict[str, StudentState]:
-    """State per student (every student on the roster, submitted or not)."""
+    """State per student (every student on the roster, submitted or not) in the course folder
+    ``course`` (or its :class:`~sourcing_lab.paths.CoursePaths`)."""
+    paths = CoursePaths.of(course)
     states = {}
     for student in students:
-        state, reason = _state(course_root, assignment, notebooks, student)
-        ignored = tuple(ignored_entries(course_root, assignment, student))
+        state, reason = _state(paths, assignment, notebooks, student)
+        ignored = tuple(paths.ignored(assignment, student))
         states[student] = StudentState(student, state, reason, ignored)
     return states
 
 
 def _state(
-    course_root: Path, assignment: str, notebooks: list[str], student: str
+    paths: CoursePaths, assignment: str, notebooks: list[str], student: str
 ) -> tuple[SubmissionState, str]:
-    submitted = course_root / "submitted"
-    folder = submitted / student / assignment
+    submitted = paths.folder("submitted")
+    folder = paths.submission(student, assignment)
     found = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
     if not found:
         return SubmissionState.NOT_SUBMITTED, ""
     expected = [f"{n}.ipynb" for n in notebooks]
     missing = [n for n in expected if n not in found]
-    results = [
-        read_result(results_folder(course_root) / assignment / student / f"{n}.json")
-        for n in notebooks
-    ]
+    results = [read_result(paths.result(assignment, student, n)) for n in notebooks]
     if missing and all(r is None for r in results):
         extras = ", ".join(sorted(set(found) - set(expected)))
         return SubmissionState.NOT_GRADABLE, f"missing file {', '.join(missing)} (found: {extras})"

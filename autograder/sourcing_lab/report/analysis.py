@@ -1,25 +1,19 @@
-"""The instructor's class report for one assignment: ``build_report(course_root, assignment, out)``.
-
-Reads the nbgrader gradebook (scores, auto and manual), the kit's result files (the answers each
-student recorded) and the question specs and keys, and writes ``report.html`` (self-contained:
-inline CSS and SVG, no script) with CSV files of the same tables. The roster, its states and
-scores come from :func:`sourcing_lab.export.load_class`, the same reading the grade export uses.
+"""The class report's analysis: the tables of ``items``, ``distractors``, ``skills`` and
+``investigation`` from the class data (``sourcing_lab.classdata``), the keys and the case.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from course.checks.written import summarise_log
 from course.questions import SKILLS, Question, part_labels
 from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
-from sourcing_lab.export import ClassData, load_class, write_csv
+from sourcing_lab.classdata import ClassData
 from sourcing_lab.items import INSTRUCTOR_REGISTRY
 
 COLUMNS = {  # the CSV tables, column by column (also when a table has no rows)
@@ -28,13 +22,6 @@ COLUMNS = {  # the CSV tables, column by column (also when a table has no rows)
     "skills": "skill items points students mastery",
     "investigation": "desk serves measure doc_id title role students of_students share",
 }
-
-
-class ReportError(ValueError):
-    """What is missing for a report, and what to do about it."""
-
-
-# -- analysis ------------------------------------------------------------------------------
 
 
 def _corr(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -220,50 +207,3 @@ def score_bins(scores: Sequence[float], max_score: float) -> list[tuple[str, int
     for s in scores:
         counts[min(int(s // width), len(counts) - 1)] += 1
     return [(f"{i * width}–{min((i + 1) * width, max_score):g}", c) for i, c in enumerate(counts)]
-
-
-# -- writing -------------------------------------------------------------------------------
-
-
-def build_report(
-    course_root: Path, assignment: str, out_dir: Path, *, keys_root: Path | None = None
-) -> Path:
-    """Write ``out_dir/report.html`` and its CSV tables; return the HTML path."""
-    from sourcing_lab.keys import KeyFileError, load_keys
-    from sourcing_lab.report_svg import render
-
-    course_root = Path(course_root)
-    data = load_class(course_root, assignment, error=ReportError)
-    if data.spec is None:
-        raise ReportError(
-            f"{assignment} is in the gradebook but has no question spec "
-            f"(course/assignments/{assignment}.toml): the report needs it"
-        )
-    case = data.spec.case
-    if keys_root is None and (course_root / "keys").is_dir():
-        keys_root = course_root / "keys"
-    try:
-        keys = load_keys(case, keys_root=keys_root)
-    except KeyFileError as exc:
-        raise ReportError(f"the answer keys cannot be loaded: {exc}") from None
-    tables = {
-        "items": item_stats(data),
-        "distractors": wrong_choices(data, keys, case),
-        "skills": skill_mastery(data),
-        "investigation": investigation(data, keys, case),
-    }
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(
-        out_dir / "scores.csv",
-        ["student_id", "state", "score", "max_score", "reason", "isolation"],
-        ([r.student, r.state, r.score, data.max_score, r.reason, r.isolation] for r in data.rows),
-    )
-    for name, rows in tables.items():
-        headers = COLUMNS[name].split()
-        write_csv(out_dir / f"{name}.csv", headers, ([r[h] for h in headers] for r in rows))
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    path = out_dir / "report.html"
-    bins = score_bins([r.score or 0.0 for r in data.scored], data.max_score)
-    path.write_text(render(data, tables, bins, generated), encoding="utf-8")
-    return path
