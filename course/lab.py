@@ -26,11 +26,11 @@ from course.answers import (
     now_iso,
     read_notebook_records,
 )
-from course.checks import Result, ValueProblem
+from course.checks import Result, ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.items import REGISTRY, allowed_ids, clean_value
+from course.items import REGISTRY
 from course.messages import say
-from course.questions import Question, load_assignment
+from course.questions import Question, allowed_ids, load_assignment
 from course.selfstudy import key_for
 
 

@@ -22,9 +22,9 @@ from course.answers import (
     notebook_lags,
     records_in_notebook,
 )
-from course.checks import ValueProblem
+from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.items import REGISTRY, clean_value
+from course.items import REGISTRY
 from course.questions import QuestionSpecError, allowed_ids, load_assignment
 
 LAB_CALL = re.compile(r"""Lab\(\s*["']([a-z0-9_]+)["']""")

@@ -10,7 +10,7 @@ from course.checks.claims import check_verdicts
 from course.checks.code_values import ValueKey, check_code_value, same_value
 from course.checks.ordering import check_chain, check_timeline, misplaced_count
 from course.checks.result import ChoiceKey, ClaimKey, OrderKey, PartResult, PartStatus, Result
-from course.checks.values import ValueProblem
+from course.checks.values import ValueProblem, clean_value
 from course.checks.written import check_log, check_written, count_words, summarise_log
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "check_timeline",
     "check_verdicts",
     "check_written",
+    "clean_value",
     "count_words",
     "misplaced_count",
     "same_value",

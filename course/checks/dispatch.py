@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def evaluate(question: Question, value: Any, case: Case, key: Any = None) -> Result:
     """Form check (``key`` None) or score (``key`` shaped for the item type) of one answer.
 
-    ``value`` must already be clean plain data (see ``course.items.clean_value``).
+    ``value`` must already be clean plain data (see ``course.checks.clean_value``).
     """
     item = REGISTRY[question.item_type]
     return item.check(question, value, item.labels(question, case), key)

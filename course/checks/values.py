@@ -5,7 +5,7 @@ JSON types pass, every id must be one the question allows, and sizes are capped.
 raises :class:`ValueProblem` with a short reason a learner or instructor can act on.
 
 One cleaner per kind of value, ``clean_<kind>(value, allowed)``; each item type names its own
-in ``course.items`` (``clean_value`` there picks it by item type). ``allowed`` holds the ids the
+in ``course.items``, and ``clean_value`` picks it by item type. ``allowed`` holds the ids the
 question accepts, by role (the item type's ``allowed``): ``parts`` and ``labels`` (span tagger),
 ``claims``, ``verdicts``, ``documents`` (claim verdicts), ``items`` and ``marks`` (timeline),
 ``links`` and ``statuses`` (chain), ``options`` and ``shape`` (choice).
@@ -23,6 +23,23 @@ LOG_FIELDS = ("action", "query", "doc_id", "at", "question")
 
 class ValueProblem(ValueError):
     """The value does not fit the question."""
+
+
+def clean_value(item_type: str, value: Any, allowed: Mapping[str, Collection[str]]) -> Any:
+    """A plain copy of ``value`` if it fits ``item_type`` and the ``allowed`` ids (the item
+    type's ``allowed``, ``course.questions.allowed_ids``), else :class:`ValueProblem`. None
+    stays None (no answer). The item type's own cleaner (one of the ``clean_<kind>`` below) is
+    found in the registry, ``course.items``, which is built from these checks and so is
+    imported here, when first needed, rather than at the top."""
+    if value is None:
+        return None
+    from course.items import REGISTRY, UnknownItemType
+
+    try:
+        item = REGISTRY[item_type]
+    except UnknownItemType as exc:
+        raise ValueProblem(str(exc)) from None
+    return item.clean(value, allowed)
 
 
 def _ids(value: Any, allowed: Collection[str], what: str) -> list[str]:

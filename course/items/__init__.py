@@ -9,9 +9,8 @@ it is built"); nothing else switches on the type. Pure: no widgets, no IPython, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from course.checks.values import ValueProblem
 from course.items import (
     choice,
     claim_verdicts,
@@ -22,7 +21,7 @@ from course.items import (
     timeline,
     written,
 )
-from course.items.base import Allowed, ItemType, Registry, UnknownItemType
+from course.items.base import ItemType, Registry, UnknownItemType
 
 if TYPE_CHECKING:
     from course.casefile import Case
@@ -33,7 +32,6 @@ __all__ = [
     "ItemType",
     "UnknownItemType",
     "allowed_ids",
-    "clean_value",
     "part_labels",
 ]
 
@@ -54,18 +52,6 @@ REGISTRY: Registry[ItemType] = Registry(
         )
     },
 )
-
-
-def clean_value(item_type: str, value: Any, allowed: Allowed) -> Any:
-    """A plain copy of ``value`` if it fits ``item_type`` and the ``allowed`` ids (the item
-    type's ``allowed``), else ``course.checks.ValueProblem``. None stays None (no answer)."""
-    if value is None:
-        return None
-    try:
-        item = REGISTRY[item_type]
-    except UnknownItemType as exc:
-        raise ValueProblem(str(exc)) from None
-    return item.clean(value, allowed)
 
 
 def part_labels(question: Question, case: Case) -> dict[str, str]:

@@ -9,9 +9,9 @@ import random
 import pytest
 
 from course.casefile import load_case
-from course.checks import ValueProblem
+from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.items import REGISTRY, UnknownItemType, allowed_ids, clean_value
+from course.items import REGISTRY, UnknownItemType, allowed_ids
 from course.questions import ASSIGNMENTS, ITEM_TYPES, QuestionSpecError, load_assignment
 from sourcing_lab.items import INSTRUCTOR_REGISTRY
 from sourcing_lab.key_lookup import key_for_question, reference_answers

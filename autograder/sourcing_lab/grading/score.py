@@ -32,9 +32,9 @@ from traitlets import Unicode
 
 from course import grade_ids
 from course.answers import MIME, AnswerRecord
-from course.checks import ValueProblem
+from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.items import REGISTRY, clean_value
+from course.items import REGISTRY
 from course.questions import Question, allowed_ids, load_assignment
 from sourcing_lab.grading.ledger import (
     Harvest,
