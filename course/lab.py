@@ -28,14 +28,9 @@ from course.answers import (
 )
 from course.checks import Result, ValueProblem, clean_value
 from course.checks.dispatch import evaluate
+from course.items import REGISTRY
 from course.messages import say
-from course.questions import (
-    NO_CHECK_CELL,
-    NOT_GRADED,
-    Question,
-    allowed_ids,
-    load_assignment,
-)
+from course.questions import Question, allowed_ids, load_assignment
 from course.selfstudy import key_for
 
 
@@ -144,11 +139,12 @@ class Lab:
     def _speaks_for(self, question_id: str) -> set[str]:
         """The questions a check cell reports on: its own, and for the first check cell also
         the items that have none (written answers)."""
-        graded = {q: x.item_type for q, x in self.assignment.questions.items()}
-        checked = [q for q, kind in graded.items() if kind not in NO_CHECK_CELL]
+        questions = self.assignment.questions
+        has_check = {q: REGISTRY[x.item_type].auto_scored for q, x in questions.items()}
+        checked = [q for q, check_cell in has_check.items() if check_cell]
         if checked[:1] != [question_id]:
             return {question_id}
-        return {question_id} | {q for q, kind in graded.items() if kind in NO_CHECK_CELL}
+        return {question_id} | {q for q, check_cell in has_check.items() if not check_cell}
 
     def notebook_lags(self) -> dict[str, NotebookLag]:
         """Answers that the saved notebook holds in an older version than answers/, or not at
@@ -161,7 +157,7 @@ class Lab:
         return {
             qid: lag
             for qid, lag in lags.items()
-            if qid in self.assignment.questions and self.question(qid).item_type not in NOT_GRADED
+            if qid in self.assignment.questions and REGISTRY[self.question(qid).item_type].graded
         }
 
     def record_value(self, question_id: str, compute: Any) -> None:
@@ -194,34 +190,17 @@ class Lab:
         import pandas as pd
 
         question = self.question(question_id)
-        value = self.answer(question_id) or {}
-        if question.item_type == "span_tagger":
-            rows = [
-                {"segment_id": p, "text": self.case.segment(p).text, "source_type": value[p]}
-                for p in question.parts
-                if p in value
-            ]
-            return pd.DataFrame(rows, columns=["segment_id", "text", "source_type"])
-        if question.item_type == "claim_verdicts":
-            labels = {c.claim_id: c.label for c in self.case.claim_records}
-            rows = [
-                {
-                    "claim_id": p,
-                    "label": labels[p],
-                    "verdict": value[p]["verdict"],
-                    "evidence": ", ".join(value[p]["evidence"]),
-                }
-                for p in question.parts
-                if p in value
-            ]
-            return pd.DataFrame(rows, columns=["claim_id", "label", "verdict", "evidence"])
-        raise ValueError(f"{question_id} is a {question.item_type} item; no table for it")
+        table = REGISTRY[question.item_type].table
+        if table is None:
+            raise ValueError(f"{question_id} is a {question.item_type} item; no table for it")
+        columns, rows = table(question, self.answer(question_id) or {}, self.case)
+        return pd.DataFrame(rows, columns=columns)
 
     def summary(self) -> None:
         """Print which questions are answered and which still need work (form only)."""
         lines, missing = [], 0
         for qid, question in self.assignment.questions.items():
-            if question.item_type in NOT_GRADED:
+            if not REGISTRY[question.item_type].graded:
                 continue
             result = self.result(qid, scored=False)
             missing += not result.complete
@@ -321,7 +300,8 @@ def _record_bundle(record: AnswerRecord | None, question_id: str) -> dict[str, A
     if record is None:
         return {"text/plain": f"{question_id}: {say('no_answer_yet')}"}
     text = f"{question_id}: {say('recorded', when=record.when)}"
-    if record.item_type == "written" and isinstance(record.value, str):
+    item = REGISTRY.get(record.item_type)  # a record read from disk may name any type
+    if item is not None and item.manual and isinstance(record.value, str):
         text += "\n" + record.value  # so graders see the text in formgrader
     return {MIME: record.to_json(), "text/plain": text}
 

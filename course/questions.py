@@ -19,22 +19,23 @@ from typing import Any
 
 from course import lookup
 from course.casefile import Case, CaseFileError, load_case
-from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
+from course.items import REGISTRY, allowed_ids, part_labels
+
+__all__ = [
+    "ASSIGNMENTS",
+    "ITEM_TYPES",
+    "SKILLS",
+    "Assignment",
+    "Question",
+    "QuestionSpecError",
+    "allowed_ids",
+    "load_assignment",
+    "part_labels",
+]
 
 ASSIGNMENTS = lookup.KIT_SPECS  # the kit's own specs (a course's own come first)
-ITEM_TYPES = (
-    "span_tagger",
-    "claim_verdicts",
-    "timeline",
-    "provenance_chain",
-    "source_desk",
-    "choice",
-    "written",
-    "code_value",
-)
+ITEM_TYPES = tuple(REGISTRY)  # what a spec's ``type`` may say (course.items, one module each)
 SKILLS = ("provenance", "attribution", "evidence", "time", "framing")
-NOT_GRADED = frozenset({"source_desk"})  # the library desk's log is read by the report only
-NO_CHECK_CELL = frozenset({"source_desk", "written"})  # items whose widget cell is their cell
 
 
 class QuestionSpecError(ValueError):
@@ -157,67 +158,14 @@ def _question(path: Path, qid: str, entry: dict[str, Any], case: Case) -> Questi
         value_kind=str(entry.get("value_kind", "")),
         serves=str(entry.get("serves", "")),
     )
-    if item_type == "choice" and len(question.options) < 2:
-        raise fail("options", "a choice needs at least two options")
     if question.points < 0:
         raise fail("points", "points cannot be negative")
-    known = _known_parts(item_type, case)
+    item = REGISTRY[item_type]
+    known = item.known_parts(case)
     for part in question.parts:
         if part not in known:
             raise fail("parts", f"'{part}' is not a {item_type} part in case '{case.case_id}'")
-    if item_type == "timeline":
-        claims = {c.claim_id for c in case.claim_records}
-        for option in question.options:
-            if option not in claims:
-                raise fail("options", f"'{option}' is not a claim id")
+    problem = item.spec_problem(question, case)
+    if problem is not None:
+        raise fail(*problem)
     return question
-
-
-def _known_parts(item_type: str, case: Case) -> set[str]:
-    if item_type == "span_tagger":
-        return {s.segment_id for s in case.segment_records}
-    if item_type == "claim_verdicts":
-        return {c.claim_id for c in case.claim_records}
-    if item_type == "timeline":
-        return {e.event_id for e in case.events}
-    if item_type == "provenance_chain":
-        return set(case.chain)
-    return set()
-
-
-def part_labels(question: Question, case: Case) -> dict[str, str]:
-    """A short, recognisable label for each part, in the question's order."""
-    if question.item_type == "span_tagger":
-        return {p: _opening(case.segment(p).text) for p in question.parts}
-    if question.item_type == "claim_verdicts":
-        claims = {c.claim_id: c.label for c in case.claim_records}
-        return {p: claims[p] for p in question.parts}
-    if question.item_type == "timeline":
-        events = {e.event_id: e.event for e in case.events}
-        return {p: events[p] for p in question.parts}
-    if question.item_type == "provenance_chain":
-        return {p: case.chain[p] for p in question.parts or tuple(case.chain)}
-    return {}
-
-
-def allowed_ids(question: Question, case: Case) -> dict[str, tuple[str, ...]]:
-    """The ids a recorded value may use, by role (see ``course.checks.clean_value``)."""
-    parts = question.parts or tuple(case.chain)
-    return {
-        "parts": parts,
-        "labels": tuple(ATTRIBUTION_TYPES),
-        "claims": parts,
-        "verdicts": tuple(VERDICTS),
-        "documents": tuple(case.documents),
-        "items": parts,
-        "marks": tuple(question.options),
-        "links": parts,
-        "statuses": tuple(LINK_STATUSES),
-        "options": tuple(question.options),
-        "shape": ("multiple",) if question.multiple else ("single",),
-    }
-
-
-def _opening(text: str, words: int = 7) -> str:
-    split = text.split()
-    return " ".join(split[:words]) + (" …" if len(split) > words else "")

@@ -219,7 +219,8 @@ def _check_specs(case: Case, specs: Path | None, report: CheckReport) -> list[An
 
 
 def _check_keys(case: Case, folder: Path, specs: list[Any], report: CheckReport) -> None:
-    from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question
+    from course.items import REGISTRY
+    from sourcing_lab.key_lookup import key_for_question
 
     keys = _key_files_one_by_one(case, folder, report)
     if keys is None:
@@ -235,7 +236,7 @@ def _check_keys(case: Case, folder: Path, specs: list[Any], report: CheckReport)
     ]
     for assignment in specs:
         for question in assignment.questions.values():
-            if question.item_type not in KEYED_TYPES:
+            if not REGISTRY[question.item_type].auto_scored:
                 continue
             try:
                 key_for_question(keys, assignment.assignment_id, question, case)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course import grade_ids
 from course.questions import Assignment, Question, QuestionSpecError, load_assignment
-from sourcing_lab.grading.ledger import FLAG, NOT_GRADABLE, NOT_SUBMITTED, read_result
-from sourcing_lab.grading.status import GRADED_STATE, submission_states
+from sourcing_lab.grading.ledger import ItemState, SubmissionState, read_result
+from sourcing_lab.grading.status import submission_states
 from sourcing_lab.paths import CoursePaths
 
-NEEDS_REVIEW = "needs review"
-SCORED_STATES = (GRADED_STATE, NEEDS_REVIEW)
+SCORED_STATES = (SubmissionState.GRADED, SubmissionState.NEEDS_REVIEW)
 
 
 class ClassDataError(ValueError):
@@ -158,12 +158,13 @@ def _read(
         row.isolation = "; ".join(
             sorted({str((r.get("isolation") or {}).get("text", "")) for r in results} - {""})
         )
-        if row.state == GRADED_STATE and submission is None:
-            row.state = NOT_GRADABLE
+        if row.state == SubmissionState.GRADED and submission is None:
+            row.state = SubmissionState.NOT_GRADABLE
             row.reason = "a result exists but the gradebook has no submission: grade it again"
-        if row.state == GRADED_STATE:
+        if row.state == SubmissionState.GRADED:
             _score(row, submission, results)
-        elif row.state not in (NOT_SUBMITTED, NOT_GRADABLE):  # stale
+        elif row.state not in (SubmissionState.NOT_SUBMITTED, SubmissionState.NOT_GRADABLE):
+            # stale
             row.reason = (
                 "resubmitted after grading: the newest submission is not graded yet and the "
                 "older score is not exported; run `sourcing-lab grade` again"
@@ -180,7 +181,7 @@ def _read(
 
 
 def _qid(grade_id: str) -> str:
-    return grade_id.removesuffix("_check").removesuffix("_widget")
+    return grade_ids.question_of(grade_id)
 
 
 def _score(row: StudentRow, submission: Any, results: list[dict[str, Any]]) -> None:
@@ -191,10 +192,10 @@ def _score(row: StudentRow, submission: Any, results: list[dict[str, Any]]) -> N
         review |= {
             o.get("grade_id", "")
             for o in outcomes
-            if isinstance(o, dict) and o.get("state") == FLAG
+            if isinstance(o, dict) and o.get("state") == ItemState.FLAG
         }
     if review:
-        row.state = NEEDS_REVIEW
+        row.state = SubmissionState.NEEDS_REVIEW
         row.reason = "to grade or review in formgrader: " + ", ".join(sorted(review))
     row.score = round(sum(float(g.score or 0) for g in grades), 4)
     row.items = {

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from sourcing_lab.classdata import SCORED_STATES, ClassDataError, StudentRow, load_class
-from sourcing_lab.grading.status import GRADED_STATE
+from sourcing_lab.grading.ledger import SubmissionState
 
 FORMATS = ("canvas", "moodle", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -126,7 +126,7 @@ def _reason(row: StudentRow, alias: str | None) -> str:
 
 def _grade(row: StudentRow) -> float | None:
     """The grade an LMS should store: only a complete, current one."""
-    return row.score if row.state == GRADED_STATE else None
+    return row.score if row.state == SubmissionState.GRADED else None
 
 
 def export_grades(

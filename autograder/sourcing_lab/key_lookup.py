@@ -10,32 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from course.casefile import Case
-from course.checks.code_values import ValueKey, derive_expected
-from course.checks.result import ChoiceKey, OrderKey
+from course.checks.code_values import derive_expected
+from course.items import REGISTRY
 from course.questions import Question, part_labels
-from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
+from sourcing_lab.items import INSTRUCTOR_REGISTRY, MissingKeyError
+from sourcing_lab.items.timeline import true_order
 from sourcing_lab.keys import KeySet
 
-__all__ = ["KEYED_TYPES", "MissingKeyError", "derive_expected", "key_for_question"]
-
-KEYED_TYPES = (
-    "span_tagger",
-    "claim_verdicts",
-    "timeline",
-    "provenance_chain",
-    "choice",
-    "code_value",
-)
-
-
-class MissingKeyError(LookupError):
-    """A graded question has no key; the message says which file should hold it."""
-
-
-def true_order(case: Case, event_ids: tuple[str, ...]) -> tuple[str, ...]:
-    """Events sorted by their real dates (the case's timeline is public data, not a key)."""
-    events = {e.event_id: e for e in case.events}
-    return tuple(sorted(event_ids, key=lambda e: (events[e].date_start, e)))
+__all__ = [
+    "MissingKeyError",
+    "derive_expected",
+    "describe_reference",
+    "key_for_question",
+    "reference_answers",
+    "reference_value",
+    "true_order",
+]
 
 
 def key_for_question(
@@ -55,34 +45,8 @@ def key_for_question(
         from course.questions import load_assignment
 
         case = load_assignment(assignment_id).case
-    kind, parts = question.item_type, question.parts
-    if kind == "span_tagger":
-        return {p: keys.attribution[p] for p in parts}
-    if kind == "claim_verdicts":
-        return {p: keys.claims[p] for p in parts}
-    if kind == "timeline":
-        anachronism = keys.timeline["anachronism"]
-        marked = anachronism["claim"] if question.options else ""
-        return OrderKey(true_order(case, parts), marked, dict(anachronism.get("hints", {})))
-    if kind == "provenance_chain":
-        links = parts or keys.provenance_order
-        order = tuple(p for p in keys.provenance_order if p in links)
-        tied = tuple(g for g in keys.provenance_tied if set(g) <= set(links))
-        return OrderKey(order, tied=tied), {p: keys.provenance_links[p] for p in links}
-    if kind in ("choice", "code_value"):
-        entry = keys.assignments.get(assignment_id, {}).get(question.question_id)
-        if entry is None:
-            raise MissingKeyError(
-                f"no key for {assignment_id}/{question.question_id}: add it to "
-                f"keys/{keys.case_id}/assignments/{assignment_id}.toml"
-            )
-        if kind == "choice":
-            return ChoiceKey(tuple(entry["accept"]), dict(entry.get("hints", {})))
-        expected = entry.get("expected")
-        if "expected_from" in entry:
-            expected = derive_expected(entry, (answers or {}).get(entry["expected_from"]))
-        return ValueKey(expected, float(entry.get("tolerance", 0.0)), str(entry.get("hint", "")))
-    return None
+    key = INSTRUCTOR_REGISTRY[question.item_type].key
+    return None if key is None else key(keys, assignment_id, question, case, answers or {})
 
 
 def reference_answers(keys: KeySet, assignment_id: str, case: Case) -> dict[str, Any]:
@@ -91,7 +55,7 @@ def reference_answers(keys: KeySet, assignment_id: str, case: Case) -> dict[str,
 
     answers: dict[str, Any] = {}
     for question in load_assignment(assignment_id).questions.values():
-        if question.item_type in KEYED_TYPES:
+        if REGISTRY[question.item_type].auto_scored:
             answers[question.question_id] = reference_value(
                 keys, assignment_id, question, case, answers
             )
@@ -107,26 +71,7 @@ def reference_value(
 ) -> Any:
     """The answer a perfect student records (None for unkeyed item types)."""
     key = key_for_question(keys, assignment_id, question, case, answers)
-    kind = question.item_type
-    if kind == "span_tagger":
-        return {p: k.accept[0] for p, k in key.items()}
-    if kind == "claim_verdicts":
-        return {
-            p: {"verdict": k.verdicts[0], "evidence": list(k.settles[:1])} for p, k in key.items()
-        }
-    if kind == "timeline":
-        return {"order": list(key.order), "marked": key.marked}
-    if kind == "provenance_chain":
-        order_key, links = key
-        return {
-            "order": list(order_key.order),
-            "status": {p: k.accept[0] for p, k in links.items()},
-        }
-    if kind == "choice":
-        return list(key.accept) if question.multiple else key.accept[0]
-    if kind == "code_value":
-        return key.expected
-    return None
+    return INSTRUCTOR_REGISTRY[question.item_type].reference(question, key)
 
 
 def describe_reference(keys: KeySet, assignment_id: str, question: Question, case: Case) -> str:
@@ -134,28 +79,8 @@ def describe_reference(keys: KeySet, assignment_id: str, question: Question, cas
     value = reference_value(keys, assignment_id, question, case)
     if value is None:
         return "This question has no single right answer; compare yours with the rubric."
-    labels = part_labels(question, case)
-    kind = question.item_type
-    if kind == "span_tagger":
-        return "\n".join(f"{labels[p]} → {ATTRIBUTION_TYPES[v]}" for p, v in value.items())
-    if kind == "claim_verdicts":
-        lines = []
-        for p, entry in value.items():
-            docs = ", ".join(case.document(d).title for d in entry["evidence"]) or "(no document)"
-            lines.append(f"{labels[p]} → {VERDICTS[entry['verdict']]}; e.g. {docs}")
-        return "\n".join(lines)
-    if kind == "timeline":
-        order = "\n".join(f"{n}. {labels[e]}" for n, e in enumerate(value["order"], start=1))
-        marked = question.options.get(value["marked"], "")
-        return order + (f"\nCannot be true at its date: {marked}" if marked else "")
-    if kind == "provenance_chain":
-        order = " → ".join(labels[p] for p in value["order"])
-        status = "\n".join(f"{labels[p]}: {LINK_STATUSES[s]}" for p, s in value["status"].items())
-        return order + "\n" + status
-    if kind == "choice":
-        chosen = value if isinstance(value, list) else [value]
-        return "\n".join(question.options[c] for c in chosen)
-    return repr(value)
+    describe = INSTRUCTOR_REGISTRY[question.item_type].describe
+    return describe(question, value, case, part_labels(question, case))
 
 
 def seed_reference_answers(folder: Path, assignment_id: str, keys: KeySet | None = None) -> int:

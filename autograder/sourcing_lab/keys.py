@@ -217,6 +217,7 @@ def _check_cited_rows(folder: Path, factcheck: dict[str, tuple[str, ...]], rows:
 def _check_assignment_keys(path: Path, entries: dict[str, Any], case_id: str) -> None:
     """Keys for choice and code questions must fit the assignment's question spec."""
     from course.questions import QuestionSpecError, load_assignment
+    from sourcing_lab.items import INSTRUCTOR_REGISTRY
 
     try:
         assignment = load_assignment(path.stem)
@@ -234,16 +235,10 @@ def _check_assignment_keys(path: Path, entries: dict[str, Any], case_id: str) ->
         question = assignment.questions.get(qid)
         if question is None:
             raise KeyFileError(path, qid, None, f"no question '{qid}' in {path.stem}")
-        if question.item_type == "choice":
-            accept = known_values(path, qid, "accept", entry.get("accept"), question.options)
-            if not question.multiple and len(accept) != 1:
-                raise KeyFileError(path, qid, "accept", "a single choice accepts one option")
-            checked_hints(path, qid, "hints", entry.get("hints"), question.options, accept)
-        elif question.item_type == "code_value":
-            if "expected" not in entry and "expected_from" not in entry:
-                raise KeyFileError(path, qid, "expected", "give expected or expected_from")
-        else:
+        check_entry = INSTRUCTOR_REGISTRY[question.item_type].check_key_entry
+        if check_entry is None:
             raise KeyFileError(path, qid, None, f"a {question.item_type} item is keyed elsewhere")
+        check_entry(path, qid, entry, question)
 
 
 def check_key_files(case: Case, folder: Path) -> list[str]:

@@ -22,6 +22,7 @@ from typing import Any
 from course.casefile import Case, load_case
 from course.questions import load_assignment
 from course.selfstudy import FORMAT, OPEN_KEYS_FOLDER, TUPLE_TAG, TYPE_TAG
+from sourcing_lab.items import INSTRUCTOR_REGISTRY
 from sourcing_lab.key_lookup import describe_reference, key_for_question
 from sourcing_lab.keys import KeySet, load_keys
 
@@ -49,14 +50,10 @@ def question_entry(keys: KeySet, assignment_id: str, question: Any, case: Case) 
         "reference": describe_reference(keys, assignment_id, question, case),
     }
     raw = keys.assignments.get(assignment_id, {}).get(question.question_id, {})
-    if question.item_type == "code_value" and "expected_from" in raw:
-        entry["derived"] = {
-            "from": raw["expected_from"],
-            "rule": raw.get("rule"),
-            "label": raw.get("label"),
-            "tolerance": float(raw.get("tolerance", 0.0)),
-            "hint": str(raw.get("hint", "")),
-        }
+    derived_key = INSTRUCTOR_REGISTRY[question.item_type].derived_key
+    derived = derived_key(raw) if derived_key is not None else None
+    if derived is not None:
+        entry["derived"] = derived
     else:
         entry["key"] = encode(key_for_question(keys, assignment_id, question, case))
     return entry

@@ -14,9 +14,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from course import grade_ids
 from course.answers import MIME, AnswerRecord, now_iso
+from course.items import REGISTRY
 from course.questions import allowed_ids, load_assignment
-from sourcing_lab.key_lookup import KEYED_TYPES, reference_answers
+from sourcing_lab.items import INSTRUCTOR_REGISTRY
+from sourcing_lab.key_lookup import reference_answers
 from sourcing_lab.keys import KeySet
 
 # Misconceptions: a (question id, part) -> wrong value, applied where the question exists.
@@ -49,11 +52,6 @@ MISCONCEPTIONS: dict[str, dict[str, Any]] = {
         "q3_hedges": ["released_brief"],
     },
 }
-WRITTEN = (
-    "The only copy I could find is a forum post from 2023 on a gaming community's site. "
-    "The byline names a real outlet, but I found no article, author page or link, and the "
-    "quoted spokesman did not hold his job on the date given, so I would not trust it."
-)
 
 
 @dataclass
@@ -105,9 +103,11 @@ def simulate_class(
 
 
 def _with_written(answers: dict[str, Any], spec: Any) -> dict[str, Any]:
+    """Every student hands in the item type's demo answer where it has one (written answers)."""
     for qid, question in spec.questions.items():
-        if question.item_type == "written":
-            answers[qid] = WRITTEN
+        demo = INSTRUCTOR_REGISTRY[question.item_type].demo_answer
+        if demo is not None:
+            answers[qid] = demo
     return answers
 
 
@@ -135,18 +135,10 @@ def _slips(answers: dict[str, Any], spec: Any, case: Any, rng: random.Random) ->
     """A few random mistakes of the ordinary kind."""
     for qid, question in spec.questions.items():
         value = answers.get(qid)
-        if question.item_type not in KEYED_TYPES or value is None or rng.random() > 0.35:
+        if not REGISTRY[question.item_type].auto_scored or value is None or rng.random() > 0.35:
             continue
-        allowed = allowed_ids(question, case)
-        if question.item_type == "span_tagger":
-            part = rng.choice(list(value))
-            value[part] = rng.choice(allowed["labels"])
-        elif question.item_type == "choice" and not question.multiple:
-            answers[qid] = rng.choice(allowed["options"])
-        elif question.item_type == "timeline":
-            order = value["order"]
-            i = rng.randrange(len(order) - 1)
-            order[i], order[i + 1] = order[i + 1], order[i]
+        slip = INSTRUCTOR_REGISTRY[question.item_type].slip
+        answers[qid] = slip(question, value, allowed_ids(question, case), rng)
 
 
 def embed_records(nb: dict[str, Any], records: list[AnswerRecord]) -> dict[str, Any]:
@@ -154,7 +146,8 @@ def embed_records(nb: dict[str, Any], records: list[AnswerRecord]) -> dict[str, 
     them: the widget cell, or the check cell for a code answer."""
     by_id = {cell.get("id"): cell for cell in nb["cells"]}
     for rec in records:
-        cell = by_id.get(f"{rec.question_id}_widget") or by_id.get(f"{rec.question_id}_check")
+        qid = rec.question_id
+        cell = by_id.get(grade_ids.widget_id(qid)) or by_id.get(grade_ids.check_id(qid))
         if cell is not None:
             cell.setdefault("outputs", []).append(
                 {
@@ -179,12 +172,12 @@ def submission_notebook(
         for qid, value in work.answers.items()
         if qid in spec.questions
         and value is not None
-        and spec.questions[qid].item_type != "code_value"
+        and not REGISTRY[spec.questions[qid].item_type].value_from_code
     ]
     embed_records(nb, records)
     by_id = {cell.get("id"): cell for cell in nb["cells"]}
     for qid, source in work.code.items():
-        cell = by_id.get(f"{qid}_answer")
+        cell = by_id.get(grade_ids.answer_id(qid))
         if cell is not None:
             cell["source"] = source
     return nb, records
@@ -201,9 +194,9 @@ def solution_code(assignment: str, solutions: Any = None) -> dict[str, str]:
     nb = json.loads(next(folder.glob("*.ipynb")).read_text(encoding="utf-8"))
     code = {}
     for cell in nb["cells"]:
-        if cell.get("id", "").endswith("_answer"):
+        if grade_ids.is_answer(cell.get("id", "")):
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            code[cell["id"].removesuffix("_answer")] = re.sub(
+            code[grade_ids.question_of_answer(cell["id"])] = re.sub(
                 r"[ \t]*### (BEGIN|END) SOLUTION\n?", "", source
             )
     return code

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course import grade_ids
 from course.answers import (
     AnswerStore,
     RecordProblem,
@@ -23,13 +24,8 @@ from course.answers import (
 )
 from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
-from course.questions import (
-    NO_CHECK_CELL,
-    NOT_GRADED,
-    QuestionSpecError,
-    allowed_ids,
-    load_assignment,
-)
+from course.items import REGISTRY
+from course.questions import QuestionSpecError, allowed_ids, load_assignment
 
 LAB_CALL = re.compile(r"""Lab\(\s*["']([a-z0-9_]+)["']""")
 
@@ -132,7 +128,7 @@ def _check_structure(nb: Any, result: Validation) -> None:
         result.problems.append(f"'{result.assignment}' is not an assignment of this course kit.")
         return
     for qid, question in questions.items():
-        expected = f"{qid}_widget" if question.item_type in NO_CHECK_CELL else f"{qid}_check"
+        expected = grade_ids.required_cell(qid, REGISTRY[question.item_type].auto_scored)
         if expected not in seen:
             result.problems.append(
                 f"the cell '{expected}' for question {qid} is missing. Copy it "
@@ -151,7 +147,7 @@ def _check_answers(nb: dict, path: Path, result: Validation) -> None:
     lags = notebook_lags(stored, embedded)
     case = assignment.case
     for qid, question in assignment.questions.items():
-        if question.item_type in NOT_GRADED:
+        if not REGISTRY[question.item_type].graded:
             continue
         record = merged.get(qid)
         if isinstance(record, RecordProblem):

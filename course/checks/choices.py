@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from course.checks.result import (
-    ANSWERED,
-    CORRECT,
-    MISSING,
-    PARTIAL,
-    WRONG,
-    ChoiceKey,
-    PartResult,
-    Result,
-)
+from course.checks.result import ChoiceKey, PartResult, PartStatus, Result
 from course.checks.scoring import scored_result
 from course.messages import say
 
@@ -31,7 +22,10 @@ def check_tags(
     answer = answer or {}
     missing = [pid for pid in parts if not answer.get(pid)]
     if key is None:
-        states = tuple(PartResult(pid, MISSING if pid in missing else ANSWERED) for pid in parts)
+        states = tuple(
+            PartResult(pid, PartStatus.MISSING if pid in missing else PartStatus.ANSWERED)
+            for pid in parts
+        )
         summary = (
             say("tags_missing", missing=len(missing), total=len(parts))
             if missing
@@ -42,9 +36,9 @@ def check_tags(
     for pid, label in parts.items():
         given, item_key = answer.get(pid), key[pid]
         if not given:
-            results.append(PartResult(pid, MISSING, 0.0, 1.0))
+            results.append(PartResult(pid, PartStatus.MISSING, 0.0, 1.0))
         elif given in item_key.accept:
-            results.append(PartResult(pid, CORRECT, 1.0, 1.0))
+            results.append(PartResult(pid, PartStatus.CORRECT, 1.0, 1.0))
         else:
             hint = item_key.hints.get(given)
             message = (
@@ -52,7 +46,7 @@ def check_tags(
                 if hint
                 else say("tag_wrong_generic", label=label)
             )
-            results.append(PartResult(pid, WRONG, 0.0, 1.0, message))
+            results.append(PartResult(pid, PartStatus.WRONG, 0.0, 1.0, message))
     notes = [say("tags_missing", missing=len(missing), total=len(parts))] if missing else []
     return scored_result("span_tagger", results, complete=not missing, notes=notes)
 
@@ -68,31 +62,37 @@ def check_choice(
     options = list(options)
     chosen = _as_choice_list(answer, multiple)
     if not chosen:
-        part = PartResult("choice", MISSING, 0.0, 1.0 if key else 0.0)
+        part = PartResult("choice", PartStatus.MISSING, 0.0, 1.0 if key else 0.0)
         return Result(
             "choice", key is not None, False, (part,), 0.0, part.max_score, say("choice_missing")
         )
     if key is None:
         return Result(
-            "choice", False, True, (PartResult("choice", ANSWERED),), summary=say("choice_complete")
+            "choice",
+            False,
+            True,
+            (PartResult("choice", PartStatus.ANSWERED),),
+            summary=say("choice_complete"),
         )
     accept = set(key.accept)
     if not multiple:
         given = chosen[0]
         if given in accept:
-            part = PartResult("choice", CORRECT, 1.0, 1.0, say("part_right"))
+            part = PartResult("choice", PartStatus.CORRECT, 1.0, 1.0, say("part_right"))
         else:
             hint = key.hints.get(given)
             text = say("choice_wrong", hint=hint) if hint else say("choice_wrong_generic")
-            part = PartResult("choice", WRONG, 0.0, 1.0, text)
+            part = PartResult("choice", PartStatus.WRONG, 0.0, 1.0, text)
         return Result("choice", True, True, (part,), part.score, 1.0)
     score = right_minus_wrong(chosen, options, accept)
     if score == 1.0:
-        part = PartResult("choice", CORRECT, 1.0, 1.0, say("part_right"))
+        part = PartResult("choice", PartStatus.CORRECT, 1.0, 1.0, say("part_right"))
     else:
         hints = [key.hints[o] for o in chosen if o not in accept and o in key.hints]
         text = " ".join([_multiple_feedback(chosen, accept), *hints[:1]])
-        part = PartResult("choice", PARTIAL if score else WRONG, score, 1.0, text)
+        part = PartResult(
+            "choice", PartStatus.PARTIAL if score else PartStatus.WRONG, score, 1.0, text
+        )
     return Result("choice", True, True, (part,), part.score, 1.0)
 
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from course.checks.result import (
-    ANSWERED,
-    CORRECT,
-    MISSING,
-    PARTIAL,
-    WRONG,
-    ClaimKey,
-    PartResult,
-    Result,
-)
+from course.checks.result import ClaimKey, PartResult, PartStatus, Result
 from course.checks.scoring import scored_result
 from course.messages import say
 
@@ -40,7 +31,11 @@ def check_verdicts(
         if gap:
             gaps.append(gap)
         if key is None:
-            parts.append(PartResult(claim_id, MISSING if gap else ANSWERED, message=gap))
+            parts.append(
+                PartResult(
+                    claim_id, PartStatus.MISSING if gap else PartStatus.ANSWERED, message=gap
+                )
+            )
         else:
             parts += _score_claim(claim_id, label, verdict, evidence, key[claim_id])
     if key is None:
@@ -62,9 +57,9 @@ def _score_claim(
 ) -> list[PartResult]:
     verdict_id, evidence_id = f"{claim_id}.verdict", f"{claim_id}.evidence"
     if not verdict:
-        verdict_part = PartResult(verdict_id, MISSING, 0.0, 1.0)
+        verdict_part = PartResult(verdict_id, PartStatus.MISSING, 0.0, 1.0)
     elif verdict in key.verdicts:
-        verdict_part = PartResult(verdict_id, CORRECT, 1.0, 1.0)
+        verdict_part = PartResult(verdict_id, PartStatus.CORRECT, 1.0, 1.0)
     else:
         hint = key.verdict_hints.get(verdict)
         text = (
@@ -72,11 +67,13 @@ def _score_claim(
             if hint
             else say("verdict_wrong_generic", label=label)
         )
-        verdict_part = PartResult(verdict_id, WRONG, 0.0, 1.0, text)
+        verdict_part = PartResult(verdict_id, PartStatus.WRONG, 0.0, 1.0, text)
     if not evidence:
-        return [verdict_part, PartResult(evidence_id, MISSING, 0.0, 1.0)]
+        return [verdict_part, PartResult(evidence_id, PartStatus.MISSING, 0.0, 1.0)]
     score = evidence_score(evidence, key)
-    status = CORRECT if score == 1.0 else PARTIAL if score else WRONG
+    status = (
+        PartStatus.CORRECT if score == 1.0 else PartStatus.PARTIAL if score else PartStatus.WRONG
+    )
     return [
         verdict_part,
         PartResult(evidence_id, status, score, 1.0, _evidence_text(label, evidence, key)),

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from course.checks.result import ANSWERED, CORRECT, MISSING, WRONG, PartResult, Result
+from course.checks.result import PartResult, PartStatus, Result
 from course.messages import say
 
 
@@ -22,18 +22,20 @@ class ValueKey:
 def check_code_value(value: Any, key: ValueKey | None = None) -> Result:
     """Form: has the answer cell produced a value? Scored: does it equal the expected one?"""
     if value is None:
-        part = PartResult("value", MISSING, 0.0, 1.0 if key else 0.0, say("value_missing"))
+        part = PartResult(
+            "value", PartStatus.MISSING, 0.0, 1.0 if key else 0.0, say("value_missing")
+        )
         return Result("code_value", key is not None, False, (part,), 0.0, part.max_score)
     if key is None:
-        part = PartResult("value", ANSWERED, message=say("value_given"))
+        part = PartResult("value", PartStatus.ANSWERED, message=say("value_given"))
         return Result("code_value", False, True, (part,))
     if key.expected is None:
-        part = PartResult("value", WRONG, 0.0, 1.0, say("value_needs_source"))
+        part = PartResult("value", PartStatus.WRONG, 0.0, 1.0, say("value_needs_source"))
         return Result("code_value", True, True, (part,), 0.0, 1.0)
     if same_value(value, key.expected, key.tolerance):
-        part = PartResult("value", CORRECT, 1.0, 1.0, say("part_right"))
+        part = PartResult("value", PartStatus.CORRECT, 1.0, 1.0, say("part_right"))
     else:
-        part = PartResult("value", WRONG, 0.0, 1.0, say("value_wrong", hint=key.hint))
+        part = PartResult("value", PartStatus.WRONG, 0.0, 1.0, say("value_wrong", hint=key.hint))
     return Result("code_value", True, True, (part,), part.score, 1.0)
 
 

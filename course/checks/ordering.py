@@ -6,17 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from course.checks.result import (
-    ANSWERED,
-    CORRECT,
-    MISSING,
-    PARTIAL,
-    WRONG,
-    ChoiceKey,
-    OrderKey,
-    PartResult,
-    Result,
-)
+from course.checks.result import ChoiceKey, OrderKey, PartResult, PartStatus, Result
 from course.checks.scoring import scored_result
 from course.messages import say
 
@@ -57,15 +47,15 @@ def _order_part(order: list[str], items: Mapping[str, str], key: OrderKey | None
     complete = sorted(placed) == sorted(items) and len(placed) == len(items)
     if not complete:
         message = say("order_missing", placed=len(set(placed)), total=len(items))
-        return PartResult("order", MISSING, 0.0, 1.0 if key else 0.0, message)
+        return PartResult("order", PartStatus.MISSING, 0.0, 1.0 if key else 0.0, message)
     if key is None:
-        return PartResult("order", ANSWERED)
+        return PartResult("order", PartStatus.ANSWERED)
     truth = [i for i in key.order if i in items]
     wrong = misplaced_count(placed, truth, key.tied)
     if wrong == 0:
-        return PartResult("order", CORRECT, 1.0, 1.0)
+        return PartResult("order", PartStatus.CORRECT, 1.0, 1.0)
     score = round(1 - wrong / max(len(truth) - 1, 1), 4)
-    status = PARTIAL if score > 0 else WRONG
+    status = PartStatus.PARTIAL if score > 0 else PartStatus.WRONG
     message = say("order_wrong", misplaced=wrong, total=len(truth))
     return PartResult("order", status, max(score, 0.0), 1.0, message)
 
@@ -86,7 +76,7 @@ def check_timeline(
     parts = [_order_part(list(answer.get("order") or []), items, key)]
     if mark_options:
         parts.append(_marked_part(answer.get("marked") or "", mark_options, key))
-    complete = all(p.status != MISSING for p in parts)
+    complete = all(p.status != PartStatus.MISSING for p in parts)
     if key is None:
         summary = say("order_complete", total=len(items)) if complete else ""
         return Result("timeline", False, complete, tuple(parts), summary=summary)
@@ -95,14 +85,16 @@ def check_timeline(
 
 def _marked_part(marked: str, options: Mapping[str, str], key: OrderKey | None) -> PartResult:
     if marked not in options:
-        return PartResult("marked", MISSING, 0.0, 1.0 if key else 0.0, say("anachronism_missing"))
+        return PartResult(
+            "marked", PartStatus.MISSING, 0.0, 1.0 if key else 0.0, say("anachronism_missing")
+        )
     if key is None:
-        return PartResult("marked", ANSWERED)
+        return PartResult("marked", PartStatus.ANSWERED)
     if marked == key.marked:
-        return PartResult("marked", CORRECT, 1.0, 1.0)
+        return PartResult("marked", PartStatus.CORRECT, 1.0, 1.0)
     hint = key.marked_hints.get(marked)
     text = say("anachronism_wrong", hint=hint) if hint else say("anachronism_wrong_generic")
-    return PartResult("marked", WRONG, 0.0, 1.0, text)
+    return PartResult("marked", PartStatus.WRONG, 0.0, 1.0, text)
 
 
 def check_chain(
@@ -120,17 +112,19 @@ def check_chain(
         if not given:
             max_score = 1.0 if key else 0.0
             message = say("status_missing", label=label)
-            parts.append(PartResult(link_id, MISSING, 0.0, max_score, message))
+            parts.append(PartResult(link_id, PartStatus.MISSING, 0.0, max_score, message))
         elif status_keys is None:
-            parts.append(PartResult(link_id, ANSWERED))
+            parts.append(PartResult(link_id, PartStatus.ANSWERED))
         elif given in status_keys[link_id].accept:
-            parts.append(PartResult(link_id, CORRECT, 1.0, 1.0))
+            parts.append(PartResult(link_id, PartStatus.CORRECT, 1.0, 1.0))
         else:
             hint = status_keys[link_id].hints.get(given, "")
             parts.append(
-                PartResult(link_id, WRONG, 0.0, 1.0, say("status_wrong", label=label, hint=hint))
+                PartResult(
+                    link_id, PartStatus.WRONG, 0.0, 1.0, say("status_wrong", label=label, hint=hint)
+                )
             )
-    complete = all(p.status != MISSING for p in parts)
+    complete = all(p.status != PartStatus.MISSING for p in parts)
     if key is None:
         summary = say("chain_complete") if complete else ""
         return Result("provenance_chain", False, complete, tuple(parts), summary=summary)

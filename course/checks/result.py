@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-# Outcome of one part of an answer.
-CORRECT, PARTIAL, WRONG, MISSING, ANSWERED = "correct", "partial", "wrong", "missing", "answered"
+
+class PartStatus(StrEnum):
+    """The outcome of one part of an answer (a ``str``: it prints and stores as its value).
+
+    correct, partial and wrong come from a scored check (a key was given); missing and
+    answered from a form check, which only asks whether the part has an answer.
+    """
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+    MISSING = "missing"
+    ANSWERED = "answered"
 
 
 @dataclass(frozen=True)
 class PartResult:
     """One part of an answer (a segment's tag, a claim's verdict, a chain step's status).
 
-    ``status`` is one of correct, partial, wrong (scored), or missing, answered (form only).
+    ``status`` is a :class:`PartStatus`: correct, partial, wrong (scored), or missing, answered
+    (form only).
     ``message`` is a learner-facing sentence, empty when there is nothing to say.
     """
 
     part_id: str
-    status: str
+    status: PartStatus
     score: float = 0.0
     max_score: float = 0.0
     message: str = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from course.checks.result import CORRECT, PartResult, Result
+from course.checks.result import PartResult, PartStatus, Result
 from course.messages import say
 
 
@@ -16,7 +16,7 @@ def scored_result(
     notes: Iterable[str] = (),
 ) -> Result:
     """Sum the parts; the summary says "all correct" or how many parts are right."""
-    right = sum(1 for p in parts if p.status == CORRECT)
+    right = sum(1 for p in parts if p.status == PartStatus.CORRECT)
     summary = (
         say("all_right")
         if right == len(parts)

@@ -3,6 +3,12 @@
 A record read from disk or from a notebook may be truncated, hand-edited or hostile. Only plain
 JSON types pass, every id must be one the question allows, and sizes are capped. A bad value
 raises :class:`ValueProblem` with a short reason a learner or instructor can act on.
+
+One cleaner per kind of value, ``clean_<kind>(value, allowed)``; each item type names its own
+in ``course.items``, and ``clean_value`` picks it by item type. ``allowed`` holds the ids the
+question accepts, by role (the item type's ``allowed``): ``parts`` and ``labels`` (span tagger),
+``claims``, ``verdicts``, ``documents`` (claim verdicts), ``items`` and ``marks`` (timeline),
+``links`` and ``statuses`` (chain), ``options`` and ``shape`` (choice).
 """
 
 from __future__ import annotations
@@ -20,18 +26,20 @@ class ValueProblem(ValueError):
 
 
 def clean_value(item_type: str, value: Any, allowed: Mapping[str, Collection[str]]) -> Any:
-    """Return a plain copy of ``value`` if it fits ``item_type`` and ``allowed`` ids, else raise.
-
-    ``allowed`` holds the ids the question accepts, by role: ``parts`` and ``labels`` (span
-    tagger), ``claims``, ``verdicts``, ``documents`` (claim verdicts), ``items`` and ``marks``
-    (timeline), ``links`` and ``statuses`` (chain), ``options`` (choice).
-    """
+    """A plain copy of ``value`` if it fits ``item_type`` and the ``allowed`` ids (the item
+    type's ``allowed``, ``course.questions.allowed_ids``), else :class:`ValueProblem`. None
+    stays None (no answer). The item type's own cleaner (one of the ``clean_<kind>`` below) is
+    found in the registry, ``course.items``, which is built from these checks and so is
+    imported here, when first needed, rather than at the top."""
     if value is None:
         return None
-    cleaner = _CLEANERS.get(item_type)
-    if cleaner is None:
-        raise ValueProblem(f"unknown item type '{item_type}'")
-    return cleaner(value, allowed)
+    from course.items import REGISTRY, UnknownItemType
+
+    try:
+        item = REGISTRY[item_type]
+    except UnknownItemType as exc:
+        raise ValueProblem(str(exc)) from None
+    return item.clean(value, allowed)
 
 
 def _ids(value: Any, allowed: Collection[str], what: str) -> list[str]:
@@ -64,12 +72,12 @@ def _mapping(value: Any, keys: Collection[str], what: str) -> dict[str, Any]:
     return value
 
 
-def _tags(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, str]:
+def clean_tags(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, str]:
     value = _mapping(value, allowed["parts"], "parts")
     return {k: _one(v, allowed["labels"], "labels") for k, v in value.items() if v}
 
 
-def _verdicts(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, dict[str, Any]]:
+def clean_verdicts(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, dict[str, Any]]:
     value = _mapping(value, allowed["claims"], "claims")
     out = {}
     for claim_id, entry in value.items():
@@ -81,7 +89,7 @@ def _verdicts(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, d
     return out
 
 
-def _timeline(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
+def clean_timeline(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
     value = _mapping(value, ("order", "marked"), "fields")
     return {
         "order": _ids(value.get("order", []), allowed["items"], "events"),
@@ -89,7 +97,7 @@ def _timeline(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, A
     }
 
 
-def _chain(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
+def clean_chain(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]:
     value = _mapping(value, ("order", "status"), "fields")
     status = _mapping(value.get("status", {}), allowed["links"], "steps")
     return {
@@ -98,7 +106,7 @@ def _chain(value: Any, allowed: Mapping[str, Collection[str]]) -> dict[str, Any]
     }
 
 
-def _choice(value: Any, allowed: Mapping[str, Collection[str]]) -> str | list[str]:
+def clean_choice(value: Any, allowed: Mapping[str, Collection[str]]) -> str | list[str]:
     multiple = "multiple" in allowed.get("shape", ())
     if multiple != isinstance(value, list):
         raise ValueProblem(
@@ -109,7 +117,7 @@ def _choice(value: Any, allowed: Mapping[str, Collection[str]]) -> str | list[st
     return _one(value, allowed["options"], "options")
 
 
-def _written(value: Any, allowed: Mapping[str, Collection[str]]) -> str:
+def clean_text(value: Any, allowed: Mapping[str, Collection[str]]) -> str:
     if not isinstance(value, str):
         raise ValueProblem("a written answer should be text")
     if len(value) > MAX_TEXT:
@@ -117,7 +125,7 @@ def _written(value: Any, allowed: Mapping[str, Collection[str]]) -> str:
     return value
 
 
-def _log(value: Any, allowed: Mapping[str, Collection[str]]) -> list[dict[str, str]]:
+def clean_log(value: Any, allowed: Mapping[str, Collection[str]]) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise ValueProblem("an investigation log should be a list")
     out = []
@@ -128,7 +136,7 @@ def _log(value: Any, allowed: Mapping[str, Collection[str]]) -> list[dict[str, s
     return out
 
 
-def _plain(value: Any, allowed: Mapping[str, Collection[str]], depth: int = 0) -> Any:
+def clean_plain(value: Any, allowed: Mapping[str, Collection[str]], depth: int = 0) -> Any:
     """A value computed in code (a number, text, list or mapping), as plain JSON data only."""
     if depth > 4:
         raise ValueProblem("the value is nested too deeply")
@@ -141,25 +149,13 @@ def _plain(value: Any, allowed: Mapping[str, Collection[str]], depth: int = 0) -
     if isinstance(value, float):
         return float.__float__(value)
     if isinstance(value, str):
-        return _written(value, allowed)
+        return clean_text(value, allowed)
     if isinstance(value, list):
         if len(value) > 500:
             raise ValueProblem("the list is too long")
-        return [_plain(v, allowed, depth + 1) for v in value]
+        return [clean_plain(v, allowed, depth + 1) for v in value]
     if isinstance(value, dict):
         if len(value) > 500 or not all(isinstance(k, str) for k in value):
             raise ValueProblem("the mapping is too large or has non-text keys")
-        return {k: _plain(v, allowed, depth + 1) for k, v in value.items()}
+        return {k: clean_plain(v, allowed, depth + 1) for k, v in value.items()}
     raise ValueProblem(f"a {type(value).__name__} is not plain data")
-
-
-_CLEANERS = {
-    "span_tagger": _tags,
-    "claim_verdicts": _verdicts,
-    "timeline": _timeline,
-    "provenance_chain": _chain,
-    "choice": _choice,
-    "written": _written,
-    "source_desk": _log,
-    "code_value": _plain,
-}

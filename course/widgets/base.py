@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as w
 
 from course.checks import ValueProblem
-from course.checks.result import CORRECT, MISSING, PARTIAL, WRONG, Result
+from course.checks.result import PartStatus, Result
 from course.messages import say
 from course.questions import Question
 from course.widgets.item_body import Feedback
@@ -26,7 +26,12 @@ SHOW_ANSWER_AFTER = 3
 PLACEHOLDER = "— choose —"
 NO_RECORD = "sourcing-lab-no-record"  # buttons that never change the answer (the page knows)
 # Status is never shown by colour alone: every line starts with a word-like symbol.
-MARKS = {CORRECT: "✔ Right", PARTIAL: "◐ Partly", WRONG: "✘ Not yet", MISSING: "○ Missing"}
+MARKS = {
+    PartStatus.CORRECT: "✔ Right",
+    PartStatus.PARTIAL: "◐ Partly",
+    PartStatus.WRONG: "✘ Not yet",
+    PartStatus.MISSING: "○ Missing",
+}
 
 
 class ItemView:

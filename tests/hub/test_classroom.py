@@ -17,9 +17,9 @@ from hub_client import HubUser, run_in_kernel, run_notebook
 
 from course.casefile import load_case
 from sourcing_lab.hub.classroom import COURSE_ID
+from sourcing_lab.items.written import SAMPLE_ANSWER as WRITTEN
 from sourcing_lab.key_lookup import reference_answers
 from sourcing_lab.keys import load_keys
-from sourcing_lab.simulate import WRITTEN
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "a01_provenance"

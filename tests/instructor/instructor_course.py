@@ -18,12 +18,13 @@ from sqlalchemy.exc import SAWarning
 
 from course.casefile import load_case
 from course.checks.dispatch import evaluate
+from course.items import REGISTRY
 from course.questions import load_assignment
 from sourcing_lab.course_init import init_course
 from sourcing_lab.grading import isolation
 from sourcing_lab.grading.ledger import result_path, write_result
 from sourcing_lab.grading.status import submitted_timestamp
-from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question, reference_answers
+from sourcing_lab.key_lookup import key_for_question, reference_answers
 from sourcing_lab.keys import load_keys
 
 A01, A02, A03 = "a01_provenance", "a02_attribution", "a03_claims"
@@ -67,7 +68,7 @@ def auto_scores(assignment: str, answers: dict[str, Any]) -> dict[str, float]:
     keys, case = keys_and_case()
     scores = {}
     for question in load_assignment(assignment).questions.values():
-        if question.item_type in KEYED_TYPES:
+        if REGISTRY[question.item_type].auto_scored:
             key = key_for_question(keys, assignment, question, case, answers)
             result = evaluate(question, answers.get(question.question_id), case, key)
             scores[f"{question.question_id}_check"] = result.scaled(question.points)

@@ -25,6 +25,8 @@ def _modules_after(statement: str) -> set[str]:
         "import course.checks.dispatch",
         "import course.answers",
         "import course.questions",
+        "import course.items",
+        "import course.grade_ids",
     ],
 )
 def test_import_course_imports_no_heavy_library(statement):
@@ -42,7 +44,12 @@ def test_loading_the_case_needs_no_pandas_until_a_frame_is_asked_for():
 
 @pytest.mark.parametrize(
     "statement",
-    ["import course.lab", "import sourcing_lab.keys", "import sourcing_lab.key_lookup"],
+    [
+        "import course.lab",
+        "import sourcing_lab.keys",
+        "import sourcing_lab.key_lookup",
+        "import sourcing_lab.items",
+    ],
 )
 def test_the_lab_and_the_grader_side_never_import_widgets_at_import_time(statement):
     loaded = _modules_after(statement)

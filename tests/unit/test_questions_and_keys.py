@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from course.casefile import load_case
+from course.items import REGISTRY
 from course.questions import ASSIGNMENTS, QuestionSpecError, load_assignment
-from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question, reference_answers
+from sourcing_lab.key_lookup import key_for_question, reference_answers
 from sourcing_lab.keys import load_keys
 
 ASSIGNMENT_IDS = sorted(p.stem for p in ASSIGNMENTS.glob("*.toml"))
@@ -30,7 +31,7 @@ def test_every_keyed_question_has_a_key(assignment_id):
     assignment = load_assignment(assignment_id)
     reference = reference_answers(keys, assignment_id, case)
     for question in assignment.questions.values():
-        if question.item_type in KEYED_TYPES:
+        if REGISTRY[question.item_type].auto_scored:
             assert key_for_question(keys, assignment_id, question, case, reference) is not None
             assert reference[question.question_id] is not None, question.question_id
     assert assignment.total_points > 0

@@ -304,6 +304,7 @@ def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
     of a question scored from recorded answers, and no answer cell differs from its release."""
     from nbgrader.utils import compute_checksum
 
+    from course import grade_ids
     from course.questions import QuestionSpecError, load_assignment
 
     try:
@@ -314,8 +315,8 @@ def nothing_to_run(nb: NotebookNode, resources: Any) -> bool:
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id", "")
         if meta.get("grade") and cell.cell_type == "code":
-            question = questions.get(grade_id.removesuffix("_check"))
-            if not grade_id.endswith("_check") or question is None:
+            question = questions.get(grade_ids.question_of(grade_id))
+            if not grade_ids.is_check(grade_id) or question is None:
                 return False  # an instructor's own test: it must run
         is_answer = bool(meta.get("solution")) and cell.cell_type == "code"
         if is_answer and compute_checksum(cell) != meta.get("checksum"):

@@ -14,6 +14,7 @@ from typing import Any
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from course import grade_ids
 from course.answers import (
     FOLDER,
     LATER_BUT_LOWER,
@@ -23,6 +24,7 @@ from course.answers import (
     newest_of_channels,
     notebook_channels,
 )
+from course.items import REGISTRY
 from course.questions import QuestionSpecError, load_assignment
 from sourcing_lab.grading.ledger import Harvest, backup_gradebook, find_coursedir, remember
 
@@ -30,7 +32,6 @@ DISAGREE = {
     SAME_SEQUENCE: "two copies of this answer differ but carry the same sequence number",
     LATER_BUT_LOWER: "a copy with a lower sequence number was recorded later than the newest",
 }
-NOT_COMPARED = ("code_value", "source_desk")  # graded by running the code / not graded
 
 
 def harvest_submission(nb: dict[str, Any], folder: Path, assignment_id: str) -> Harvest:
@@ -55,14 +56,15 @@ def harvest_submission(nb: dict[str, Any], folder: Path, assignment_id: str) -> 
         else:
             harvest.records[qid] = record
     for qid, found in disagreements.items():
-        if qid not in questions or questions[qid].item_type in NOT_COMPARED:
-            continue
+        item = REGISTRY[questions[qid].item_type] if qid in questions else None
+        if item is None or not item.graded or item.value_from_code:
+            continue  # not graded / graded by running the code, not from the copies
         harvest.disagreements[qid] = found.to_json()
         why = f"{DISAGREE[found.kind]}; the copy in the {found.chosen} is graded"
-        if questions[qid].item_type == "written":
+        if item.auto_scored:
+            harvest.flags[grade_ids.check_id(qid)] = why
+        else:  # a person grades it anyway
             harvest.notes.append(f"{qid}: {why}")
-        else:
-            harvest.flags[f"{qid}_check"] = why
     return harvest
 
 

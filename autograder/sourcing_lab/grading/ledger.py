@@ -19,15 +19,30 @@ import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from course.answers import AnswerRecord
 
-# Item states, as RELIABILITY.md names them.
-GRADED, ZERO, FLAG = "graded", "zero", "flag"
-# Submission states (the export adds these to the item states).
-NOT_GRADABLE, NOT_SUBMITTED, STALE = "not gradable", "not submitted", "stale"
+
+class ItemState(StrEnum):
+    """What the grader made of one item, as RELIABILITY.md names it (stored as the value)."""
+
+    GRADED = "graded"  # scored from the answer
+    ZERO = "zero"  # scored 0 for a stated reason (no usable answer, the code failed)
+    FLAG = "flag"  # scored, and needs a person's look in formgrader
+
+
+class SubmissionState(StrEnum):
+    """A student's submission for an assignment (``grading.status``; the export adds
+    needs review). Stored and shown as the value."""
+
+    NOT_SUBMITTED = "not submitted"
+    NOT_GRADABLE = "not gradable"
+    STALE = "stale"
+    GRADED = "graded"
+    NEEDS_REVIEW = "needs review"
 
 
 @dataclass
@@ -46,7 +61,7 @@ class Harvest:
 class ItemOutcome:
     question_id: str
     grade_id: str
-    state: str  # graded, zero or flag
+    state: ItemState
     score: float
     max_score: float
     reasons: list[str] = field(default_factory=list)

@@ -30,16 +30,16 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from course import grade_ids
 from course.answers import MIME, AnswerRecord
 from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
+from course.items import REGISTRY
 from course.questions import Question, allowed_ids, load_assignment
 from sourcing_lab.grading.ledger import (
-    FLAG,
-    GRADED,
-    ZERO,
     Harvest,
     ItemOutcome,
+    ItemState,
     find_coursedir,
     ignored_entries,
     outcome_dicts,
@@ -48,7 +48,7 @@ from sourcing_lab.grading.ledger import (
     write_result,
 )
 from sourcing_lab.grading.status import submitted_timestamp
-from sourcing_lab.key_lookup import KEYED_TYPES, key_for_question
+from sourcing_lab.key_lookup import key_for_question
 from sourcing_lab.keys import load_keys
 
 FAULTS = {
@@ -92,13 +92,14 @@ class ScoreAnswers(NbGraderPreprocessor):
         outcomes = []
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            qid = grade_id.removesuffix("_check").removesuffix("_widget")
+            qid = grade_ids.question_of(grade_id)
             question = assignment.questions.get(qid)
             if question is None:
                 continue
-            if grade_id.endswith("_widget") and question.item_type == "written":
+            item = REGISTRY[question.item_type]
+            if grade_ids.is_widget(grade_id) and item.manual:
                 cell.outputs = [_text(_written_view(harvest, qid))]
-            elif grade_id.endswith("_check") and question.item_type in KEYED_TYPES:
+            elif grade_ids.is_check(grade_id) and item.auto_scored:
                 outcome = self._score_cell(
                     cell, question, answers, harvest, case, keys, info["assignment"], fault
                 )
@@ -141,8 +142,8 @@ class ScoreAnswers(NbGraderPreprocessor):
         points = float(cell.metadata["nbgrader"].get("points", 0))
         qid = question.question_id
         reasons: list[str] = []
-        state = GRADED
-        if question.item_type == "code_value":
+        state = ItemState.GRADED
+        if REGISTRY[question.item_type].value_from_code:
             value, problem = _executed_value(cell, question, case)
             problem = problem or (fault if value is None and fault else "")
             answers[qid] = value
@@ -150,7 +151,7 @@ class ScoreAnswers(NbGraderPreprocessor):
             value, problem = answers.get(qid), harvest.problems.get(qid, "")
         if problem:
             reasons.append(f"Scored 0: {problem}.")
-            state = ZERO
+            state = ItemState.ZERO
             score = 0.0
             shown = list(reasons)
         else:
@@ -159,9 +160,11 @@ class ScoreAnswers(NbGraderPreprocessor):
             score = min(max(result.scaled(points), 0.0), points)
             reasons += result.messages
             shown = evaluate(question, value, case, without_hints(key)).messages
-        flag = harvest.flags.get(f"{qid}_answer") or harvest.flags.get(f"{qid}_check")
+        flag = harvest.flags.get(grade_ids.answer_id(qid)) or harvest.flags.get(
+            grade_ids.check_id(qid)
+        )
         if flag:
-            state = FLAG
+            state = ItemState.FLAG
             reasons.append(f"Flagged for review: {flag}.")
             shown.append(f"Flagged for review: {flag}.")
         cell.outputs = [_text("\n".join(shown) or "Scored."), _score_output(score)]
@@ -237,7 +240,9 @@ def _executed_value(cell: NotebookNode, question: Question, case: Any) -> tuple[
             try:
                 record = AnswerRecord.from_json(data[MIME])
                 if record.question_id == question.question_id:
-                    value = clean_value("code_value", record.value, allowed_ids(question, case))
+                    value = clean_value(
+                        question.item_type, record.value, allowed_ids(question, case)
+                    )
             except (ValueError, ValueProblem):
                 return None, "the recorded value was not plain data"
     return value, ""

@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcing_lab.grading.intake import NotAFile, read_file
-from sourcing_lab.grading.ledger import NOT_GRADABLE, NOT_SUBMITTED, STALE, read_result
+from sourcing_lab.grading.ledger import SubmissionState, read_result
 from sourcing_lab.paths import CoursePaths
 
-GRADED_STATE = "graded"
 MAX_NOTEBOOK_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
-class SubmissionState:
+class StudentState:
+    """One student's submission state, why (where known) and what intake left out."""
+
     student: str
-    state: str
+    state: SubmissionState
     reason: str = ""
     ignored: tuple[str, ...] = ()
 
@@ -77,7 +78,7 @@ def unreadable_reason(path: Path, below: Path | None = None) -> str:
 
 def submission_states(
     course: Path | CoursePaths, assignment: str, notebooks: list[str], students: list[str]
-) -> dict[str, SubmissionState]:
+) -> dict[str, StudentState]:
     """State per student (every student on the roster, submitted or not) in the course folder
     ``course`` (or its :class:`~sourcing_lab.paths.CoursePaths`)."""
     paths = CoursePaths.of(course)
@@ -85,33 +86,33 @@ def submission_states(
     for student in students:
         state, reason = _state(paths, assignment, notebooks, student)
         ignored = tuple(paths.ignored(assignment, student))
-        states[student] = SubmissionState(student, state, reason, ignored)
+        states[student] = StudentState(student, state, reason, ignored)
     return states
 
 
 def _state(
     paths: CoursePaths, assignment: str, notebooks: list[str], student: str
-) -> tuple[str, str]:
+) -> tuple[SubmissionState, str]:
     submitted = paths.folder("submitted")
     folder = paths.submission(student, assignment)
     found = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
     if not found:
-        return NOT_SUBMITTED, ""
+        return SubmissionState.NOT_SUBMITTED, ""
     expected = [f"{n}.ipynb" for n in notebooks]
     missing = [n for n in expected if n not in found]
     results = [read_result(paths.result(assignment, student, n)) for n in notebooks]
     if missing and all(r is None for r in results):
         extras = ", ".join(sorted(set(found) - set(expected)))
-        return NOT_GRADABLE, f"missing file {', '.join(missing)} (found: {extras})"
+        return SubmissionState.NOT_GRADABLE, f"missing file {', '.join(missing)} (found: {extras})"
     if any(r is None for r in results):
         reasons = [unreadable_reason(folder / n, submitted) for n in expected if n in found]
-        return NOT_GRADABLE, next(
+        return SubmissionState.NOT_GRADABLE, next(
             (r for r in reasons if r), "grading did not finish for this submission"
         )
     current = submitted_timestamp(folder)
     graded = {r.get("submission_timestamp") for r in results}
     if current is not None and graded != {current}:
-        return STALE, (
+        return SubmissionState.STALE, (
             "a newer submission has not been graded; the score on record is from an older one"
         )
-    return GRADED_STATE, ""
+    return SubmissionState.GRADED, ""

@@ -7,15 +7,15 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from course.checks.written import summarise_log
 from course.questions import SKILLS, Question, part_labels
 from course.vocab import ATTRIBUTION_TYPES, LINK_STATUSES, VERDICTS
 from sourcing_lab.classdata import ClassData
+from sourcing_lab.items import INSTRUCTOR_REGISTRY
 
-WRONG_KINDS = ("choice", "span_tagger", "claim_verdicts", "provenance_chain", "timeline")
 COLUMNS = {  # the CSV tables, column by column (also when a table has no rows)
     "items": "item question type skill max_score students mean_score difficulty discrimination",
     "distractors": "question part part_label kind wrong_choice wrong_label students answered share",
@@ -62,34 +62,6 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _choices(question: Question, key: Any, value: Any) -> Iterator[tuple[str, str, str, bool]]:
-    """(part, kind, chosen id, is it wrong) for each choice inside one answer."""
-    kind = question.item_type
-    if kind == "choice":
-        for chosen in value if isinstance(value, list) else [value]:
-            yield "", "option", chosen, chosen not in key.accept
-    elif kind == "span_tagger":
-        for part, label in value.items():
-            if part in key and label:
-                yield part, "source type", label, label not in key[part].accept
-    elif kind == "claim_verdicts":
-        for part, entry in value.items():
-            if part not in key or not isinstance(entry, dict):
-                continue
-            if entry.get("verdict"):
-                yield part, "verdict", entry["verdict"], entry["verdict"] not in key[part].verdicts
-            for doc in entry.get("evidence") or []:
-                if doc in key[part].distractors:
-                    yield part, "cited document", doc, True
-    elif kind == "provenance_chain":
-        links = key[1]
-        for part, status in (value.get("status") or {}).items():
-            if part in links and status:
-                yield part, "status", status, status not in links[part].accept
-    elif kind == "timeline" and value.get("marked") and key.marked:
-        yield "", "marked claim", value["marked"], value["marked"] != key.marked
-
-
 def _choice_label(question: Question, kind: str, chosen: str, case: Any, keys: Any) -> str:
     if kind in ("option", "marked claim"):
         return question.options.get(chosen, chosen)
@@ -107,7 +79,8 @@ def wrong_choices(data: ClassData, keys: Any, case: Any) -> list[dict[str, Any]]
 
     out = []
     for question in data.spec.questions.values() if data.spec else []:
-        if question.item_type not in WRONG_KINDS:
+        choices = INSTRUCTOR_REGISTRY[question.item_type].wrong_choices
+        if choices is None:
             continue
         try:
             key = key_for_question(keys, data.assignment, question, case)
@@ -121,7 +94,7 @@ def wrong_choices(data: ClassData, keys: Any, case: Any) -> list[dict[str, Any]]
             if value in (None, "", [], {}):
                 continue
             try:
-                found = list(_choices(question, key, value))
+                found = list(choices(question, key, value))
             except (AttributeError, TypeError):  # a value of the wrong shape: skip it
                 continue
             for part, kind, chosen, is_wrong in found:
