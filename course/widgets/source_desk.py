@@ -108,7 +108,7 @@ class SourceDesk(ItemView):
         docs = self.lab.case.documents
         self.results.options = [
             (
-                f"{docs[d].title} — {site_of(docs[d].url)}, {docs[d].date}"
+                f"{docs[d].title} — {docs[d].publisher} · {site_of(docs[d].url)}, {docs[d].date}"
                 + (f" [{say('desk_invented_tag')}]" if docs[d].invented else ""),
                 d,
             )
