@@ -30,6 +30,9 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 MIME = "application/vnd.sourcing-lab.answer+json"
+# A code answer Lab.record_value could not record (not plain data), as data the grader reads:
+# {"question_id": ..., "problem": ...}. It only ever costs the student's own item its points.
+REFUSAL_MIME = "application/vnd.sourcing-lab.refusal+json"
 NOTEBOOK_KEY = "sourcing_lab"  # notebook metadata: {"answers": {"<assignment>/<question>": record}}
 ANSWERS_DIR = "answers"
 # The channels an answer travels in, as the harvest and the checks name them.

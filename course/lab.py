@@ -17,6 +17,7 @@ from typing import Any
 
 from course.answers import (
     MIME,
+    REFUSAL_MIME,
     AnswerRecord,
     AnswerStore,
     NotebookLag,
@@ -173,7 +174,13 @@ class Lab:
             # None is recorded too: clearing the answer cell clears the recorded value.
             record = self.record(question_id, _to_plain(value))
         except ValueProblem as problem:
-            _show_text(say("value_not_plain", problem=problem))
+            from IPython.display import display
+
+            refusal = {"question_id": question_id, "problem": str(problem)[:200]}
+            display(
+                {REFUSAL_MIME: refusal, "text/plain": say("value_not_plain", problem=problem)},
+                raw=True,
+            )
         else:
             from IPython.display import display
 

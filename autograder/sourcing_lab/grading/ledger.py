@@ -55,6 +55,13 @@ class Harvest:
     flags: dict[str, str] = field(default_factory=dict)  # grade id -> why flagged
     # question id -> course.answers.Disagreement.to_json(): copies that could not be ordered
     disagreements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # grade id -> what ScoreAnswers made of the item: the one channel later steps (FlagForReview,
+    # the kernel-free path) read, never the text a check cell shows
+    outcomes: dict[str, ItemOutcome] = field(default_factory=dict)
+
+    def flagged(self) -> list[str]:
+        """Grade ids of the items that need a person's look in formgrader."""
+        return [gid for gid, outcome in self.outcomes.items() if outcome.state is ItemState.FLAG]
 
 
 @dataclass
@@ -72,6 +79,11 @@ _HARVESTS: dict[tuple[str, str, str], Harvest] = {}
 
 def remember(key: tuple[str, str, str], harvest: Harvest) -> None:
     _HARVESTS[key] = harvest
+
+
+def forget(key: tuple[str, str, str]) -> None:
+    """Drop a notebook's harvest once its last step has read it (a class would pile them up)."""
+    _HARVESTS.pop(key, None)
 
 
 def recall(key: tuple[str, str, str]) -> Harvest:

@@ -31,7 +31,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from course import grade_ids
-from course.answers import MIME, AnswerRecord
+from course.answers import MIME, REFUSAL_MIME, AnswerRecord
 from course.checks import ValueProblem, clean_value
 from course.checks.dispatch import evaluate
 from course.items import REGISTRY
@@ -41,6 +41,7 @@ from sourcing_lab.grading.ledger import (
     ItemOutcome,
     ItemState,
     find_coursedir,
+    forget,
     ignored_entries,
     outcome_dicts,
     recall,
@@ -58,7 +59,6 @@ FAULTS = {
     "MemoryError": "memory: the code used more memory than allowed",
     "KernelStopped": "timeout: the code ran too long and the kernel was stopped",
 }
-NOT_PLAIN = "Your value could not be recorded ("
 
 
 def _text(text: str) -> NotebookNode:
@@ -104,6 +104,7 @@ class ScoreAnswers(NbGraderPreprocessor):
                     cell, question, answers, harvest, case, keys, info["assignment"], fault
                 )
                 outcomes.append(outcome)
+                harvest.outcomes[outcome.grade_id] = outcome
         timings = resources.setdefault("sourcing_lab", {}).setdefault("timings", {})
         timings["scoring"] = time.perf_counter() - began
         self._write_result(info, harvest, answers, outcomes, resources)
@@ -231,11 +232,11 @@ def _executed_value(cell: NotebookNode, question: Question, case: Any) -> tuple[
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error" and output.get("ename") in FAULTS:
             return None, FAULTS[output["ename"]]
-        text = output.get("text", "")
-        if NOT_PLAIN in text:  # Lab.record_value refused it in the kernel
-            detail = text.split(NOT_PLAIN, 1)[1].split(")", 1)[0]
-            return None, f"the value was not plain data ({detail[:80]})"
         data = output.get("data") or {}
+        refusal = data.get(REFUSAL_MIME)
+        if isinstance(refusal, dict) and refusal.get("question_id") == question.question_id:
+            # Lab.record_value refused the value in the kernel (it can only cost this item)
+            return None, f"the value was not plain data ({str(refusal.get('problem'))[:80]})"
         if MIME in data:
             try:
                 record = AnswerRecord.from_json(data[MIME])
@@ -264,19 +265,18 @@ def _written_view(harvest: Harvest, qid: str) -> str:
 
 
 class FlagForReview(NbGraderPreprocessor):
-    """After SaveAutoGrades: flagged items need a person's look in formgrader."""
+    """After SaveAutoGrades: flagged items need a person's look in formgrader.
+
+    Which items are flagged comes from ScoreAnswers' outcomes in the harvest (the grader's
+    memory), never from the text a cell shows: a student's own output cannot flag an item, and
+    rewording a message cannot lose a flag. The last kit step of a notebook: it drops the harvest.
+    """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
         info = resources["nbgrader"]
-        flagged = [
-            cell.metadata["nbgrader"]["grade_id"]
-            for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("grade")
-            and any(
-                "Flagged for review" in str(o.get("data", {}).get("text/plain", ""))
-                for o in cell.get("outputs", [])
-            )
-        ]
+        key = (info["student"], info["assignment"], info["notebook"])
+        flagged = recall(key).flagged()
+        forget(key)
         if not flagged:
             return nb, resources
         with Gradebook(info["db_url"]) as gradebook:
