@@ -57,7 +57,10 @@ class ProgressControls:
             tooltip="Save every answer of the course in one file",
         )
         self.upload = widgets.FileUpload(
-            description=say("import_label"), accept=".json,application/json", multiple=False
+            description=say("import_label"),
+            accept=".json,application/json",
+            multiple=False,
+            tooltip="Choose a file that 'Export my answers' saved",
         )
         self.status = Downloads()
         self.export_button.on_click(lambda _button: self.export())

@@ -25,6 +25,7 @@ def _modules_after(statement: str) -> set[str]:
         "import course.checks.dispatch",
         "import course.answers",
         "import course.questions",
+        "import course.progress",
     ],
 )
 def test_import_course_imports_no_heavy_library(statement):

@@ -295,3 +295,16 @@ def test_the_command_line_says_what_is_wrong_with_a_bad_file(tmp_path, capsys):
     assert "cannot be read" in capsys.readouterr().err
     assert main(["import", str(bad), "--into", str(tmp_path / "nowhere")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_on_the_site_answers_go_to_the_stored_drive_outside_the_version_folder():
+    from pathlib import Path
+
+    from course.lite import kept_answers_folder
+
+    assert kept_answers_folder(Path("/drive/course-1a2b3c4d5e/a01_provenance")) == Path(
+        "/drive/my-answers"
+    )
+    # No stored drive (a browser that allows no storage): answers stay beside the notebook.
+    assert kept_answers_folder(Path("/home/pyodide")) is None
+    assert kept_answers_folder(Path("/drivel/x")) is None
