@@ -3,17 +3,8 @@
 // nothing travels over the network: it works the same in JupyterLite and JupyterLab). It also
 // shows Python's last status sentence in a live region, read out by screen readers.
 //
-// Keys: JupyterLab runs notebook commands for keys that reach the document (Enter would put
-// the cell in edit mode, a letter insert a cell). The window's capture phase hears a key first
-// (see record_status.js), so Enter and Space on these controls stop there; their default
-// action (the button's click, the file chooser) still happens.
-
-const PANEL = ".sourcing-lab-progress";
-
-function keepKeys(event) {
-  if (!event.target?.closest?.(PANEL)) return;
-  if ((event.key === "Enter" && !event.shiftKey) || event.key === " ") event.stopPropagation();
-}
+// No key handling: Enter on a focused button clicks it and runs no notebook command
+// (measured in JupyterLab 4.6, tests/browser/test_export_answers.py).
 
 function download(name, text) {
   const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
@@ -25,14 +16,9 @@ function download(name, text) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  globalThis.__sourcingLabExports = (globalThis.__sourcingLabExports || 0) + 1;
 }
 
 function render({ model, el }) {
-  if (!globalThis.__sourcingLabProgressKeys) {
-    globalThis.__sourcingLabProgressKeys = true;
-    window.addEventListener("keydown", keepKeys, true);
-  }
   const line = document.createElement("p");
   line.className = "sl-progress-status";
   line.setAttribute("role", "status");

@@ -43,6 +43,15 @@ def test_export_downloads_the_answers_and_import_restores_them(page, lab_server,
     assert document["assignments"]["a01_provenance"]["q2_posted_where"]["value"] == chosen
     assert page.get_by_text(f"in {kept.name}.").count() == 1  # the status line says so
 
+    # With the keyboard: Enter on the focused button exports again and runs no notebook
+    # command (the notebook stays in command mode, the cells as they were).
+    cells = page.locator(".jp-Notebook .jp-Cell").count()
+    export.focus()
+    with page.expect_download():
+        page.keyboard.press("Enter")
+    assert page.locator(".jp-Notebook.jp-mod-editMode").count() == 0
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells
+
     # Another computer: a01's answers are gone. Import the file from a02's notebook.
     shutil.rmtree(course / "a01_provenance" / "answers")
     assert not (course / "a01_provenance" / "answers").exists()
