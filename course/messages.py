@@ -129,6 +129,9 @@ MESSAGES: dict[str, str] = {
     "import_too_large": "{name} is too large to be a file of answers. Choose the file that "
     "'Export my answers' saved.",
     "import_failed": "That file could not be imported. {problem}",
+    "older_course_version": "This notebook is from an earlier version of the course, kept by "
+    "your browser. The course has been updated: open the same notebook in the folder {place} "
+    "(File > Open from the file browser). Your answers come along to the new version.",
     "browser_keeps_nothing": "This browser does not let the page keep files, so your answers "
     "are lost when you close it. Use 'Export my answers' (in the last cell) before you leave, "
     "and 'Import answers' when you come back.",

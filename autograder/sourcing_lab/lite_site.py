@@ -42,6 +42,7 @@ PYODIDE_PYTHON = "3.14"
 LOCK_PACKAGES = {"micropip": "0.11.1", "packaging": "26.1"}
 COURSE_WHEEL_NAME = "sourcing-lab-course"
 INSTALL_CELL_ID = "lite-install"
+VERSION_FILE = "course-version.txt"  # at the root of the files; read by course.lite
 # The course wheel needs pandas, which the browser cannot have (course.lite): its other
 # requirements are installed by name and the wheel itself without its requirements.
 NOT_IN_BROWSER = {"pandas"}
@@ -177,6 +178,9 @@ def contents(lite_dir: Path, open_keys: Path, requirements: list[str]) -> str:
             target.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         else:
             shutil.copy2(source, target)
+    # The notebooks' first cell reads it: a notebook from an older version, kept in a learner's
+    # browser, then says where the current one is (course.lite.prepare).
+    (files / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     keys = json.loads(open_keys.read_text(encoding="utf-8"))
     keys_target = files / "open-keys" / f"{keys['case_id']}.json"
     keys_target.parent.mkdir(parents=True)

@@ -75,6 +75,7 @@ def test_the_site_holds_everything_and_no_instructor_code(site):
     version = (site / "COURSE_VERSION").read_text().strip()
     assert (site / "files" / version / "a01_provenance" / "provenance.ipynb").is_file()
     assert (site / "files" / "open-keys" / "kosovo_ksf.json").is_file()
+    assert (site / "files" / "course-version.txt").read_text().strip() == version
 
 
 def test_each_notebook_installs_the_course_wheel_and_nothing_the_browser_lacks(site):

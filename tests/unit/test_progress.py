@@ -308,3 +308,15 @@ def test_on_the_site_answers_go_to_the_stored_drive_outside_the_version_folder()
     # No stored drive (a browser that allows no storage): answers stay beside the notebook.
     assert kept_answers_folder(Path("/home/pyodide")) is None
     assert kept_answers_folder(Path("/drivel/x")) is None
+
+
+def test_a_notebook_from_an_older_site_version_is_told_where_the_current_one_is():
+    from pathlib import Path
+
+    from course.lite import older_version
+
+    here = Path("/drive/course-1111111111/a01_provenance")
+    assert older_version(here, "course-2222222222") == "course-1111111111"
+    assert older_version(here, "course-1111111111") is None
+    assert older_version(here, "") is None  # no version file: say nothing
+    assert older_version(Path("/home/pyodide"), "course-2222222222") is None
