@@ -117,6 +117,8 @@ MESSAGES: dict[str, str] = {
     "import_run_again": "Run each notebook again from the top (Run > Run All Cells) to see the "
     "restored answers in it.",
     "import_unknown_assignment": "this course has no such assignment.",
+    "import_no_folder": "its folder is not known from here. Import the file again from the "
+    "notebook of {assignment}.",
     "import_unknown_question": "this assignment has no such question now.",
     "import_record_elsewhere": "the answer is filed under another question.",
     "import_record_broken": "the saved answer does not fit the question ({problem}).",

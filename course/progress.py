@@ -275,8 +275,8 @@ def import_records(parsed: ParsedExport, homes: dict[str, Path]) -> ImportReport
     report = ImportReport(skipped=list(parsed.skipped))
     for aid, by_question in sorted(parsed.records.items()):
         home = homes.get(aid)
-        if home is None:
-            report.skipped.append(Skipped(aid, "", say("import_unknown_assignment")))
+        if home is None:  # a notebook whose folder is not named after its assignment
+            report.skipped.append(Skipped(aid, "", say("import_no_folder", assignment=aid)))
             continue
         store = AnswerStore(home)
         present = store.read_all()

@@ -10,6 +10,7 @@ record are in ``course.progress``.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ class ProgressControls:
         self.upload.observe(self._uploaded, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<p>{say('progress_intro')}</p>"),
+                widgets.HTML(f"<p>{html.escape(say('progress_intro'))}</p>"),
                 widgets.HBox([self.export_button, self.upload]),
                 self.status,
             ]

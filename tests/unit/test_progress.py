@@ -320,3 +320,15 @@ def test_a_notebook_from_an_older_site_version_is_told_where_the_current_one_is(
     assert older_version(here, "course-1111111111") is None
     assert older_version(here, "") is None  # no version file: say nothing
     assert older_version(Path("/home/pyodide"), "course-2222222222") is None
+
+
+def test_from_a_folder_not_named_after_its_assignment_other_assignments_are_skipped(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    text = export_text(collect(course_homes(workspace_with_answers(tmp_path / "old"))), AT)
+    homes = assignment_homes(tmp_path / "my-notebook", "a01_provenance")
+    report = import_records(parse_export(text), homes)
+    assert {aid for aid, _ in report.restored} == {"a01_provenance"}
+    (skipped,) = report.skipped
+    assert skipped.where == "a02_attribution" and "from the notebook of a02" in skipped.message()
