@@ -16,7 +16,14 @@ from support import REPO
 pytestmark = pytest.mark.slow
 
 
-def test_export_downloads_the_answers_and_import_restores_them(page, lab_server, tmp_path):
+AXE = """async (selector) => { const r = await axe.run({include: [[selector]]});
+  return {passes: r.passes.length, violations: r.violations.map(
+    v => `${v.id}: ${v.help} (${v.nodes.map(n => n.html.slice(0, 60))})`)}; }"""
+
+
+def test_export_downloads_the_answers_and_import_restores_them(
+    page, lab_server, tmp_path, axe_source
+):
     # A course folder of its own on the session's server: the other tests' notebooks stay as
     # they are. Its assignments are siblings, as in a student's workspace.
     course = lab_server.root / "t-export"
@@ -34,6 +41,9 @@ def test_export_downloads_the_answers_and_import_restores_them(page, lab_server,
 
     export = page.get_by_role("button", name="Export my answers")
     export.scroll_into_view_if_needed()
+    page.add_script_tag(content=axe_source)
+    audit = page.evaluate(AXE, ".sourcing-lab-progress")
+    assert audit["passes"] > 0 and audit["violations"] == [], audit
     with page.expect_download() as caught:
         export.click()
     kept = tmp_path / caught.value.suggested_filename
