@@ -31,6 +31,7 @@ from course.checks import Result, ValueProblem, clean_value
 from course.checks.dispatch import evaluate
 from course.items import REGISTRY
 from course.messages import say
+from course.progress import answers_home
 from course.questions import Question, allowed_ids, load_assignment
 from course.selfstudy import key_for
 
@@ -44,7 +45,7 @@ class Lab:
         self.assignment = load_assignment(assignment_id)
         self.case = self.assignment.case
         self.folder = Path(folder) if folder is not None else Path.cwd()
-        self.store = AnswerStore(self.folder)
+        self.store = AnswerStore(answers_home(self.folder, self.assignment.assignment_id))
         self.notebook_path = _notebook_path(self.folder, notebook)
         aid = self.assignment.assignment_id
         embedded = read_notebook_records(self.notebook_path, aid) if self.notebook_path else {}
@@ -216,6 +217,23 @@ class Lab:
         lines.append(say("summary_done") if not missing else say("summary_missing", n=missing))
         lines += [lag.message() for lag in self.notebook_lags().values()]
         _show_text("\n".join(lines))
+        self.progress_controls()
+
+    def progress_controls(self) -> Any:
+        """'Export my answers' and 'Import answers' (``course.progress``); none when grading."""
+        if os.environ.get("SOURCING_LAB_GRADING") == "1":
+            return None
+        from course.widgets.progress import ProgressControls
+
+        return ProgressControls(self).show()
+
+    def reload_answers(self) -> None:
+        """Read answers/ again (after an import): its newer records replace those in memory."""
+        for qid, record in self.store.read_all().items():
+            current = self._records.get(qid)
+            older = current if isinstance(current, AnswerRecord) else None
+            if isinstance(record, AnswerRecord) and qid in self.assignment.questions:
+                self._records[qid] = record if record.is_newer_than(older) else current
 
     def kit_scores(self, question_id: str) -> None:
         """In a hidden test region: fail safe under stock nbgrader.

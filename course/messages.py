@@ -101,6 +101,42 @@ MESSAGES: dict[str, str] = {
     "notebook (Ctrl+S). If this message stays, run the notebook from the top (Run > Run All "
     "Cells) and save again.",
     "graded_mode": "Your answer is saved. Correctness is checked when your teacher grades it.",
+    # one file of all your answers: export and import (course.progress)
+    "export_label": "Export my answers",
+    "import_label": "Import answers",
+    "progress_intro": "Keep a copy of your work: 'Export my answers' saves every answer of the "
+    "course in one file (it goes to your Downloads folder). 'Import answers' brings such a file "
+    "back, in another browser, on another computer or in the JupyterLab version.",
+    "export_done": "Saved {n} answer(s) in {name}.",
+    "export_nothing": "There is no answer to export yet. Answer a question first.",
+    "import_restored": "Restored {n} answer(s) from the file (assignments: {assignments}).",
+    "import_kept": "{n} answer(s) here were newer than the file's or the same, so they were kept.",
+    "import_skipped": "{where}: not restored, because {reason}",
+    "import_not_written": "{where}: could not be saved here ({problem}). Check that the folder "
+    "is writable, then import the file again.",
+    "import_run_again": "Run each notebook again from the top (Run > Run All Cells) to see the "
+    "restored answers in it.",
+    "import_unknown_assignment": "this course has no such assignment.",
+    "import_no_folder": "its folder is not known from here. Import the file again from the "
+    "notebook of {assignment}.",
+    "import_unknown_question": "this assignment has no such question now.",
+    "import_record_elsewhere": "the answer is filed under another question.",
+    "import_record_broken": "the saved answer does not fit the question ({problem}).",
+    "import_not_json": "{name} is not a file of answers (it is not JSON text). Choose the file "
+    "that 'Export my answers' saved, named sourcing-lab-answers-....json.",
+    "import_wrong_format": "{name} is not a Sourcing Lab answers file. Choose the file that "
+    "'Export my answers' saved, named sourcing-lab-answers-....json.",
+    "import_newer_format": "{name} was saved by a newer version of Sourcing Lab (file format "
+    "{version}). Import it into the newest version of the course.",
+    "import_too_large": "{name} is too large to be a file of answers. Choose the file that "
+    "'Export my answers' saved.",
+    "import_failed": "That file could not be imported. {problem}",
+    "older_course_version": "This notebook is from an earlier version of the course, kept by "
+    "your browser. The course has been updated: open the same notebook in the folder {place} "
+    "(File > Open from the file browser). Your answers come along to the new version.",
+    "browser_keeps_nothing": "This browser does not let the page keep files, so your answers "
+    "are lost when you close it. Use 'Export my answers' (in the last cell) before you leave, "
+    "and 'Import answers' when you come back.",
 }
 
 

@@ -11,8 +11,9 @@ Steps (each a plain function, run in order by :func:`build`):
 1. ``pyodide_dist``: unpack the npm tarball into ``<lite>/static/pyodide`` (JupyterLite's
    well-known place for a local Pyodide), add micropip and packaging from PyPI, and rewrite
    ``pyodide-lock.json`` to the packages that are really there (with their sha256).
-2. ``wheels``: download the pinned pure-Python wheels and build a ``course``-only wheel
-   (no nbgrader or JupyterLab in its requirements) into ``<lite>/pypi``, piplite's local index.
+2. ``wheels``: download the pinned pure-Python wheels and the student runtime's own wheel
+   (``sourcing_lab.wheels``: no nbgrader or JupyterLab in its requirements) into
+   ``<lite>/pypi``, piplite's local index.
 3. ``contents``: the exercises under a versioned folder (``course-<version>/``, so an updated
    course never meets a stale browser copy: jupyterlite#638/#407), each with an install cell
    first, and ``open-keys/<case>.json`` at the root of the files.
@@ -41,13 +42,22 @@ PYODIDE_PYTHON = "3.14"
 LOCK_PACKAGES = {"micropip": "0.11.1", "packaging": "26.1"}
 COURSE_WHEEL_NAME = "sourcing-lab-course"
 INSTALL_CELL_ID = "lite-install"
-INSTALL_SOURCE = (
-    "# Self-study in the browser: installs the course into this page's Python (from this site).\n"
-    f"%pip install -q {COURSE_WHEEL_NAME}\n"
-    "from course.lite import prepare\n"
-    "\n"
-    "prepare()"
-)
+VERSION_FILE = "course-version.txt"  # at the root of the files; read by course.lite
+# The course wheel needs pandas, which the browser cannot have (course.lite): its other
+# requirements are installed by name and the wheel itself without its requirements.
+NOT_IN_BROWSER = {"pandas"}
+
+
+def install_source(requirements: list[str]) -> str:
+    return (
+        "# Self-study in the browser: installs the course into this page's Python (from this "
+        "site).\n"
+        f"%pip install -q {' '.join(requirements)}\n"
+        f"%pip install -q --no-deps {COURSE_WHEEL_NAME}\n"
+        "from course.lite import prepare\n"
+        "\n"
+        "prepare()"
+    )
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -95,48 +105,23 @@ def pyodide_dist(lite_dir: Path, work: Path) -> None:
     lock_path.write_text(json.dumps(lock), encoding="utf-8")
 
 
-def course_wheel(dest: Path, work: Path) -> Path:
-    """A wheel of the student package ``course`` alone, needing only the widget libraries.
+def course_wheel(dest: Path) -> Path:
+    """The student runtime's wheel, as ``sourcing_lab.wheels`` builds it for every install."""
+    from sourcing_lab.wheels import COURSE_PROJECT, build_wheels
 
-    The kit's own distribution also carries the instructor package and needs nbgrader and
-    JupyterLab, which cannot run in the browser. Once the packages are split by audience, build
-    the ``course`` distribution's wheel here instead.
-    """
-    from course import __version__ as kit_version
-
-    source = work / "course-wheel"
-    shutil.copytree(REPO / "course", source / "course",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
-    requirements = [
-        line.strip()
-        for line in (LITE / "requirements-pyodide.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip().startswith(("ipywidgets==", "anywidget=="))
-    ]
-    pyproject = f"""
-[build-system]
-requires = ["setuptools>=77"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "{COURSE_WHEEL_NAME}"
-version = "{kit_version}"
-description = "Sourcing Lab's student package, for the self-study site (JupyterLite)."
-requires-python = ">=3.11"
-dependencies = {json.dumps(requirements)}
-
-[tool.setuptools.packages.find]
-include = ["course", "course.*"]
-
-[tool.setuptools.package-data]
-"*" = ["*.toml", "*.md", "*.csv", "*.txt", "*.js", "*.css"]
-"""
-    (source / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-         "-w", str(dest), str(source)])  # fmt: skip
-    return next(dest.glob(f"{COURSE_WHEEL_NAME.replace('-', '_')}-*.whl"))
+    (wheel,) = build_wheels(REPO, dest, (COURSE_PROJECT,))
+    return wheel
 
 
-def wheels(lite_dir: Path, work: Path) -> None:
+def browser_requirements(wheel: Path) -> list[str]:
+    """What the course wheel needs that the browser can have (pandas cannot: course.lite)."""
+    from sourcing_lab.wheels import requirements
+
+    return [r for r in requirements([wheel]) if r.split("==")[0].lower() not in NOT_IN_BROWSER]
+
+
+def wheels(lite_dir: Path) -> list[str]:
+    """The site's package index; returns what the install cell installs beside the course."""
     target = lite_dir / "pypi"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
@@ -145,7 +130,13 @@ def wheels(lite_dir: Path, work: Path) -> None:
         for line in (LITE / "requirements-pyodide.txt").read_text(encoding="utf-8").splitlines()
     ]
     pip_download(target, [p for p in pins if p])
-    course_wheel(target, work)
+    needed = browser_requirements(course_wheel(target))
+    missing = [r for r in needed if r.lower() not in {p.lower() for p in pins}]
+    if missing:
+        raise SystemExit(
+            f"lite/requirements-pyodide.txt: the course needs {', '.join(missing)}; pin it there"
+        )
+    return needed
 
 
 def content_version() -> str:
@@ -158,20 +149,20 @@ def content_version() -> str:
     return digest.hexdigest()[:10]
 
 
-def with_install_cell(notebook: dict) -> dict:
+def with_install_cell(notebook: dict, requirements: list[str]) -> dict:
     cell = {
         "cell_type": "code",
         "execution_count": None,
         "id": INSTALL_CELL_ID,
         "metadata": {"tags": ["lite-install"]},
         "outputs": [],
-        "source": INSTALL_SOURCE,
+        "source": install_source(requirements),
     }
     notebook["cells"] = [cell, *notebook["cells"]]
     return notebook
 
 
-def contents(lite_dir: Path, open_keys: Path) -> str:
+def contents(lite_dir: Path, open_keys: Path, requirements: list[str]) -> str:
     files = lite_dir / "files"
     shutil.rmtree(files, ignore_errors=True)
     version = f"course-{content_version()}"
@@ -181,10 +172,15 @@ def contents(lite_dir: Path, open_keys: Path) -> str:
         target = files / version / source.relative_to(REPO / "exercises")
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".ipynb":
-            notebook = with_install_cell(json.loads(source.read_text(encoding="utf-8")))
+            notebook = with_install_cell(
+                json.loads(source.read_text(encoding="utf-8")), requirements
+            )
             target.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         else:
             shutil.copy2(source, target)
+    # The notebooks' first cell reads it: a notebook from an older version, kept in a learner's
+    # browser, then says where the current one is (course.lite.prepare).
+    (files / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     keys = json.loads(open_keys.read_text(encoding="utf-8"))
     keys_target = files / "open-keys" / f"{keys['case_id']}.json"
     keys_target.parent.mkdir(parents=True)
@@ -217,8 +213,8 @@ def build(jupyter: str, output: Path, open_keys: Path) -> Path:
         lite_dir = work / "lite"
         lite_dir.mkdir()
         pyodide_dist(lite_dir, work)
-        wheels(lite_dir, work)
-        version = contents(lite_dir, open_keys)
+        requirements = wheels(lite_dir)
+        version = contents(lite_dir, open_keys, requirements)
         write_config(lite_dir, version)
         shutil.rmtree(output, ignore_errors=True)
         run(

@@ -2,7 +2,8 @@
 
 ``sourcing-lab-course`` (the student runtime, the repository root) and ``sourcing-lab`` (the
 instructor side, ``autograder/``, with the course template as package data). Used by the
-classroom runtime (``hub.runtime``) and the fresh-install test.
+classroom runtime (``hub.runtime``), the fresh-install test and the self-study site
+(``lite_site``, the student runtime's wheel alone).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 NOT_COPIED = shutil.ignore_patterns(
     ".git",
     ".venv",
+    ".venv-lite",
+    "_site",
     "workspace",
     "test-artifacts",
     "__pycache__",
@@ -30,21 +33,25 @@ NOT_COPIED = shutil.ignore_patterns(
     "gradebook.db*",
 )
 # (distribution's wheel file prefix, its project folder inside the checkout)
-PROJECTS = (("sourcing_lab_course", "."), ("sourcing_lab", "autograder"))
+COURSE_PROJECT = ("sourcing_lab_course", ".")
+PROJECTS = (COURSE_PROJECT, ("sourcing_lab", "autograder"))
 
 
 class WheelBuildError(RuntimeError):
     pass
 
 
-def build_wheels(checkout: Path, out: Path) -> list[Path]:
-    """Both wheels in ``out``: the student runtime first, then the instructor side."""
+def build_wheels(
+    checkout: Path, out: Path, projects: tuple[tuple[str, str], ...] = PROJECTS
+) -> list[Path]:
+    """The wheels in ``out``: by default both, the student runtime first, then the instructor
+    side; ``projects=(COURSE_PROJECT,)`` builds the student runtime's alone."""
     out.mkdir(parents=True, exist_ok=True)
     wheels = []
     with tempfile.TemporaryDirectory(prefix="sourcing-lab-wheel-") as tmp:
         source = Path(tmp) / "src"
         shutil.copytree(checkout, source, ignore=NOT_COPIED)
-        for prefix, folder in PROJECTS:
+        for prefix, folder in projects:
             command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
             result = subprocess.run(
                 [*command, "-w", str(out), str(source / folder)], capture_output=True, text=True

@@ -27,6 +27,7 @@ def _modules_after(statement: str) -> set[str]:
         "import course.questions",
         "import course.items",
         "import course.grade_ids",
+        "import course.progress",
     ],
 )
 def test_import_course_imports_no_heavy_library(statement):
