@@ -88,7 +88,7 @@ exercises: $(VENV)/.installed-lab
 
 # Benchmark (a measurement, not a test): stock serial nbgrader autograde vs sourcing-lab grade.
 bench: $(VENV)/.installed-lab
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.bench $(BENCH_ARGS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sourcing_lab.demo.bench $(BENCH_ARGS)
 
 # The whole instructor path on a simulated class (prints where everything is).
 demo: $(VENV)/.installed-lab

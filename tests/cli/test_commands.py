@@ -132,7 +132,7 @@ def test_validate_says_when_the_saved_notebook_holds_an_older_answer(tmp_path, c
     from kit import record
 
     from course.answers import NOTEBOOK_KEY, AnswerStore
-    from sourcing_lab.simulate import embed_records
+    from sourcing_lab.demo.simulate import embed_records
 
     nb = json.loads(EXERCISE.read_text(encoding="utf-8"))
     old = record("a01_provenance", "q2_posted_where", "defense_daily_site", 1)

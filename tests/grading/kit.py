@@ -15,7 +15,7 @@ from typing import Any
 from course.answers import AnswerRecord, AnswerStore, now_iso
 from course.questions import load_assignment
 from sourcing_lab.course_init import init_course
-from sourcing_lab.simulate import embed_records
+from sourcing_lab.demo.simulate import embed_records
 
 BIN = Path(sys.executable).parent
 TEST_LIMITS = """

@@ -24,8 +24,8 @@ from grading.kit import (
 )
 
 from course.answers import MIME, NOTEBOOK_KEY, SAME_SEQUENCE, AnswerRecord, AnswerStore
+from sourcing_lab.demo.simulate import embed_records
 from sourcing_lab.grading.harvest import harvest_submission
-from sourcing_lab.simulate import embed_records
 
 pytestmark = pytest.mark.slow
 

@@ -84,9 +84,9 @@ def _answer_perfectly(folder: Path, root: Path) -> None:
     in the notebook (as the page does), the code answer typed in, a written answer."""
     from course import lookup
     from course.questions import load_assignment
+    from sourcing_lab.demo.simulate import StudentWork, solution_code, submission_notebook
     from sourcing_lab.key_lookup import reference_answers
     from sourcing_lab.keys import load_keys
-    from sourcing_lab.simulate import StudentWork, solution_code, submission_notebook
 
     with lookup.course(root):
         case = load_assignment(ASSIGNMENT).case

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from sourcing_lab.course_init import init_course
+from sourcing_lab.demo.simulate import simulate_class, solution_code, submission_notebook
 from sourcing_lab.grade import format_summary, grade_assignment, load_course_config
 from sourcing_lab.keys import load_keys
-from sourcing_lab.simulate import simulate_class, solution_code, submission_notebook
 
 DEMO_ASSIGNMENTS = ("a01_provenance", "a03_claims")
 ONE_USER = (

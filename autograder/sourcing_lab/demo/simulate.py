@@ -1,10 +1,11 @@
 """A simulated class for the demo and the benchmark: realistic answer patterns, as submissions.
 
 Students are generated deterministically from a seed: one perfect, one blank, and the rest
-partial, each holding one or two typical misconceptions (trusting the byline, believing the
-quote, taking "no trace" for "proven false", citing a weak look-alike source) plus some
-random slips. Their work becomes a notebook with the answers embedded (as a saved notebook
-carries them), an answers/ folder (or not: some upload only the .ipynb) and their code.
+partial, each holding one typical misconception of the case (``keys/<case>/misconceptions.toml``:
+for the kit's case, trusting the byline, believing the quote, taking "no trace" for "proven
+false", citing a weak look-alike source) plus some random slips. Their work becomes a notebook
+with the answers embedded (as a saved notebook carries them), an answers/ folder (or not: some
+upload only the .ipynb) and their code.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from course import grade_ids
@@ -19,39 +21,29 @@ from course.answers import MIME, AnswerRecord, now_iso
 from course.items import REGISTRY
 from course.questions import allowed_ids, load_assignment
 from sourcing_lab.items import INSTRUCTOR_REGISTRY
+from sourcing_lab.key_fields import KeyFileError, factcheck_rows, read_key_file
 from sourcing_lab.key_lookup import reference_answers
-from sourcing_lab.keys import KeySet
+from sourcing_lab.keys import KeySet, keys_folder
 
-# Misconceptions: a (question id, part) -> wrong value, applied where the question exists.
-MISCONCEPTIONS: dict[str, dict[str, Any]] = {
-    "trusts_byline": {
-        "q2_posted_where": "defense_daily_site",
-        "q4_chain.claimed_outlet": "verified",
-        "q2_tags.s02": "named_on_record",
-    },
-    "believes_quote": {
-        "q4_chain.quoted_official": "verified",
-        "q2_tags.s05b": "named_on_record",
-        "q2_tags.s06": "named_on_record",
-        "q2_timeline.marked": "c_kfor_ended",
-        "q3_window": "march2021",
-    },
-    "no_trace_is_false": {
-        "q4_chain.claimed_author": "contradicted",
-        "q4_chain.claimed_outlet": "contradicted",
-        "q4_chain.claimed_original": "contradicted",
-    },
-    "cites_weak_sources": {
-        "q2_verdicts.*.evidence": ["blog_balkan_notes"],
-        "q3_better_source": "equal",
-        "q4_click_restraint": "take_first",
-    },
-    "reads_opinion_as_fact": {
-        "q1_loaded": ["small_nation", "kosovo_war"],
-        "q3_framing.*.verdict": "accurate",
-        "q3_hedges": ["released_brief"],
-    },
-}
+MISCONCEPTIONS_FILE = "misconceptions.toml"  # beside the case's keys: profile -> key -> value
+
+
+def load_misconceptions(case_id: str, keys_root: str | Path | None = None) -> dict[str, Any]:
+    """The case's misconception profiles (``keys/<case>/misconceptions.toml``), or none."""
+    path = keys_folder(case_id, keys_root) / MISCONCEPTIONS_FILE
+    if not path.is_file():
+        return {}
+    profiles = {}
+    for name, entries in read_key_file(path).items():
+        if not isinstance(entries, dict):
+            raise KeyFileError(
+                path, name, None, "each misconception is a table of question = wrong value"
+            )
+        factcheck_rows(path, name, entries)  # the dossier rows it misreads, like every key item
+        profiles[name] = {where: wrong for where, wrong in entries.items() if where != "factcheck"}
+        if not profiles[name]:
+            raise KeyFileError(path, name, None, "give at least one question = wrong value")
+    return profiles
 
 
 @dataclass
@@ -69,6 +61,7 @@ def simulate_class(
     keys: KeySet,
     seed: int = 7,
     correct_code: dict[str, str] | None = None,
+    keys_root: str | Path | None = None,
 ) -> list[StudentWork]:
     rng = random.Random(f"{seed}-{assignment}")
     spec = load_assignment(assignment)
@@ -81,11 +74,12 @@ def simulate_class(
         ),
         StudentWork("s02_blank", profile="blank"),
     ]
-    names = sorted(MISCONCEPTIONS)
+    profiles = load_misconceptions(case.case_id, keys_root)
+    names = sorted(profiles) or ["slips"]
     for n in range(3, count + 1):
         profile = names[(n - 3) % len(names)]
         answers = copy.deepcopy(reference)
-        for key, wrong in MISCONCEPTIONS[profile].items():
+        for key, wrong in profiles.get(profile, {}).items():
             _apply(answers, key, wrong)
         _slips(answers, spec, case, rng)
         answers = {q: v for q, v in answers.items() if rng.random() > 0.1}  # some left out

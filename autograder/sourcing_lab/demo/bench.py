@@ -27,9 +27,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sourcing_lab.course_init import init_course
+from sourcing_lab.demo.simulate import simulate_class, solution_code, submission_notebook
 from sourcing_lab.exercises import REPO
 from sourcing_lab.keys import load_keys
-from sourcing_lab.simulate import simulate_class, solution_code, submission_notebook
 
 BIN = Path(sys.executable).parent
 STOCK_CONFIG = """c = get_config()  # noqa: F821
@@ -218,7 +218,7 @@ def _phase_lines(runs: list[dict], workers: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcing_lab.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sourcing_lab.demo.bench", description=__doc__)
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--assignment", default="a01_provenance")
     parser.add_argument("--workers", type=int, default=2)
