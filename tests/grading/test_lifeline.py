@@ -16,6 +16,7 @@ import pytest
 
 from sourcing_lab.grading import isolation
 from sourcing_lab.grading.kernel_view import MB, view_arguments
+from sourcing_lab.grading.workers import PRIVATE
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
 
@@ -135,3 +136,40 @@ def test_a_launcher_whose_grader_is_already_gone_starts_nothing(tmp_path):
     assert done.returncode == 1
     assert not pid_file.exists()
     assert not (tmp_path / "private" / "status.json").exists()  # it stopped before anything
+
+
+@pytest.mark.slow
+def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(tmp_path):
+    from cases import ASSIGNMENT, perfect
+    from kit import BIN, env_for, make_course, place_submission, reference_records
+    from kit import release_notebook as released
+
+    root = make_course(tmp_path, [ASSIGNMENT])
+    _name, nb = released(root, ASSIGNMENT)
+    good = perfect(nb, reference_records(ASSIGNMENT))
+    students = [f"s{n}" for n in range(1, 9)]
+    for student in students:
+        place_submission(root, student, ASSIGNMENT, good["nb"], good["records"])
+    env = env_for(tmp_path / "home")
+    command = [str(BIN / "sourcing-lab"), "grade", ASSIGNMENT, "--course", str(root)]
+    grader = subprocess.Popen(
+        [*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    kernels = lambda: [p for p in _running_with(env["TMPDIR"]) if p != grader.pid]  # noqa: E731
+    assert _wait_for(kernels, 300), "no kernel started"
+    workers = [p for p in _running_with(str(root)) if p != grader.pid]
+    assert workers
+    grader.kill()  # SIGKILL, mid-run: workers and kernels must follow
+    grader.wait()
+    assert _wait_for(lambda: not _running_with(str(tmp_path)), 10), _running_with(str(tmp_path))
+    results = root / "sourcing_lab" / "results" / ASSIGNMENT
+    graded = sorted(results.glob("*/*.json"))
+    time.sleep(5)
+    assert sorted(results.glob("*/*.json")) == graded  # nothing graded on after the kill
+    assert len(graded) < len(students)
+    left = [p for w in workers for p in Path("/dev/shm").glob(f"{PRIVATE}{w}-*")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(students)} submissions" in done.stdout
+    assert "not gradable: 0" in done.stdout
+    assert not [p for p in left if p.exists()]  # the killed workers' private gradebooks

@@ -54,7 +54,8 @@ def _worker(
     # Local, never a shared disk; in memory where there is /dev/shm (its commits need no fsync,
     # and it is thrown away after the run: the records are what is kept).
     shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    private = Path(tempfile.mkdtemp(prefix="sl-gradebook-", dir=shm))
+    _sweep_private_gradebooks(Path(shm or tempfile.gettempdir()))
+    private = Path(tempfile.mkdtemp(prefix=f"{PRIVATE}{os.getpid()}-", dir=shm))
     try:
         db_url = merge.copy_gradebook(course.db_url, private / "gradebook.db")
         config.CourseDirectory.db_url = db_url
@@ -69,6 +70,19 @@ def _worker(
             queue.put(Outcome(student, ok, time.monotonic() - started, detail))
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+PRIVATE = "sl-gradebook-"  # + the worker's pid: a killed worker's copy is found and removed
+
+
+def _sweep_private_gradebooks(folder: Path) -> None:
+    """Remove the private gradebooks of workers that were killed (their pid is gone)."""
+    import shutil
+
+    for found in folder.glob(f"{PRIVATE}*-*"):
+        pid = found.name.removeprefix(PRIVATE).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and sys.platform == "linux":
+            shutil.rmtree(found, ignore_errors=True)
 
 
 def _kernel_free_grader(api: Any, assignment: str) -> Any:
