@@ -39,6 +39,7 @@ def _add_preprocessor(config: Config) -> None:
 CHANGES = [
     (_add_preprocessor, "a preprocessor it does not know: my_course.MyCheck"),
     (lambda c: setattr(c.KernelFreeGrader, "enabled", False), "enabled is False"),
+    (lambda c: c.Autograde.pop("sanitize_preprocessors"), "sanitize_preprocessors is nbgrader's"),
     (
         lambda c: setattr(c.HardenedExecute, "skip_when_nothing_to_run", False),
         "skip_when_nothing_to_run is False",

@@ -101,10 +101,13 @@ class KernelFreeGrader(LoggingConfigurable):
             return "KernelFreeGrader.enabled is False"
         if not self.config.HardenedExecute.get("skip_when_nothing_to_run", True):
             return "HardenedExecute.skip_when_nothing_to_run is False"
-        for listed, known in (
-            (settings.get("sanitize_preprocessors"), SANITIZE),
-            (settings.get("autograde_preprocessors"), AUTOGRADE),
+        for trait, known in (
+            ("sanitize_preprocessors", SANITIZE),
+            ("autograde_preprocessors", AUTOGRADE),
         ):
+            listed = settings.get(trait)
+            if not listed:
+                return f"Autograde.{trait} is nbgrader's own"
             names = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in listed]
             if unknown := [n for n in names if n not in known]:
                 return f"a preprocessor it does not know: {unknown[0]}"
