@@ -171,15 +171,19 @@ def _phases(kit: Path, assignment: str, per_submission: list[float]) -> dict[str
     return found
 
 
-def _kernel_free(kit: Path, assignment: str, outcomes: list[dict]) -> list[float]:
-    """Per-submission seconds of the submissions graded without any kernel."""
+def _kernel_free(kit: Path, assignment: str, outcomes: list[dict]) -> tuple[list[float], int]:
+    """Per-submission seconds of the submissions graded without any kernel, and how many of
+    them the kit's kernel-free path graded (the others went through nbgrader's converter)."""
+    from sourcing_lab.grading.kernel_free import GRADED_BY
+
     folder = kit / "sourcing_lab" / "results" / assignment
-    free = []
+    free, by_path = [], 0
     for outcome in outcomes:
         results = [json.loads(p.read_text()) for p in (folder / outcome["student"]).glob("*.json")]
         if results and all((r.get("isolation") or {}).get("level") == "no kernel" for r in results):
             free.append(outcome["seconds"])
-    return free
+            by_path += all((r.get("timings") or {}).get("graded_by") == GRADED_BY for r in results)
+    return free, by_path
 
 
 def _kit_run(kit: Path, pristine: Path, args: argparse.Namespace, run: int) -> dict:
@@ -196,7 +200,9 @@ def _kit_run(kit: Path, pristine: Path, args: argparse.Namespace, run: int) -> d
     outcomes = _kit_outcomes(measured["log"])
     measured["per_submission"] = [o["seconds"] for o in outcomes]
     measured["phases"] = _phases(kit, args.assignment, measured["per_submission"])
-    measured["kernel_free"] = _kernel_free(kit, args.assignment, outcomes)
+    measured["kernel_free"], measured["kernel_free_path"] = _kernel_free(
+        kit, args.assignment, outcomes
+    )
     return measured
 
 
@@ -224,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="sourcing-lab-bench-"))
+    load_before = _load()
     try:
         _say(f"preparing {args.students} submissions of {args.assignment}")
         stock, kit = _prepare(base, args.assignment, args.students)
@@ -267,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
         print(f"{args.students} submissions of {args.assignment}, on this machine")
+        print(
+            f"  {os.cpu_count()} cores; load average {load_before} at the start, "
+            f"{_load()} at the end"
+        )
         for label, left, right in rows:
             print(f"  {label:32} {left:>26} {right:>40}")
         for line in _phase_lines(kit_runs, args.workers):
@@ -275,9 +286,12 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + line)
         free = [t for r in kit_runs for t in r["kernel_free"]]
         if free:
+            by_path = sum(r["kernel_free_path"] for r in kit_runs)
             print(
                 f"kernel-free grading: {1000 * statistics.median(free):.0f} ms per submission "
-                f"(median of {len(free)} widget-only submissions over {KIT_RUNS} runs)"
+                f"(median of {len(free)} widget-only submissions over {KIT_RUNS} runs; "
+                f"p95 {1000 * _stats(free)[1]:.0f} ms, fastest {1000 * min(free):.0f} ms; "
+                f"{by_path} by the kit's kernel-free path, the rest by nbgrader's converter)"
             )
         else:
             print("kernel-free grading: no widget-only submission in this class")
@@ -290,6 +304,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return 0
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (other work on the machine skews the figures)."""
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _kit_outcomes(log: str) -> list[dict]:

@@ -18,7 +18,8 @@
 - glibc keeps at most two malloc arenas (``MALLOC_ARENA_MAX``), so the address-space cap
   measures memory the code uses rather than arenas reserved per thread (an idle kernel
   reserves about 740 MB with the default, 215 MB with two);
-- when the notebook ends, the kernel's whole process group is killed.
+- when the notebook ends, the kernel's whole process group is killed; when the grader itself
+  is killed, its kernel dies with it (``lifeline``).
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ class HardenedExecute(Execute):
             "status_file": os.path.join(self._ipc_dir, "status.json"),
             "entry_status_file": os.path.join(self._ipc_dir, "entry.json"),
             "pids_group": os.path.basename(self._ipc_dir),
+            "grader_pid": os.getpid(),  # the launcher dies with this process (lifeline)
         }
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:

@@ -160,24 +160,39 @@ class IntakeExporter(NotebookExporter):
     def _stage(
         self, folder: Path, target: Path, student: str, assignment: str, notebooks: list[str]
     ) -> list[str]:
-        try:
-            report = intake.copy_clean(
-                folder, target, self._limits, keep=lambda rel: rel != TIMESTAMP
-            )
-        except intake.NotAFile as exc:
-            report = intake.IntakeReport(ignored=[intake.Ignored(".", exc.kind, exc.reason)])
-        else:
-            bad_stamp = _copy_timestamp(folder, target)
-            if bad_stamp and all(i.path != TIMESTAMP for i in report.ignored):
-                report.ignored.append(bad_stamp)  # (a pipe there is named by the copy already)
-        described = [item.describe() for item in report.ignored]
-        record_ignored(self._root, assignment, student, "autograde", described)
-        for line in described:
-            self.log.warning("%s/%s: %s", student, assignment, line)
-        kept = [name for name in notebooks if name in report.copied]
-        if not kept:
-            self.log.error("%s/%s: no notebook left to grade", student, assignment)
-        return kept
+        return stage_submission(
+            self._root, self._limits, self.log, folder, target, student, assignment, notebooks
+        )
+
+
+def stage_submission(
+    root: str,
+    limits: intake.Limits,
+    log: Any,
+    folder: Path,
+    target: Path,
+    student: str,
+    assignment: str,
+    notebooks: list[str],
+) -> list[str]:
+    """The clean copy autograde reads (``target``) of a submitted folder; what was left out is
+    logged and recorded. Returns the notebooks it kept. Also used by ``kernel_free``."""
+    try:
+        report = intake.copy_clean(folder, target, limits, keep=lambda rel: rel != TIMESTAMP)
+    except intake.NotAFile as exc:
+        report = intake.IntakeReport(ignored=[intake.Ignored(".", exc.kind, exc.reason)])
+    else:
+        bad_stamp = _copy_timestamp(folder, target)
+        if bad_stamp and all(i.path != TIMESTAMP for i in report.ignored):
+            report.ignored.append(bad_stamp)  # (a pipe there is named by the copy already)
+    described = [item.describe() for item in report.ignored]
+    record_ignored(root, assignment, student, "autograde", described)
+    for line in described:
+        log.warning("%s/%s: %s", student, assignment, line)
+    kept = [name for name in notebooks if name in report.copied]
+    if not kept:
+        log.error("%s/%s: no notebook left to grade", student, assignment)
+    return kept
 
 
 class FeedbackExporter(HTMLExporter):

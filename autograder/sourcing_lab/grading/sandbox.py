@@ -7,7 +7,9 @@
   kernel and everything it starts are capped and killed together even for a root grader;
 - ``view``: the bubblewrap command that builds the kernel's allow-list view (``kernel_view``),
   or null where there is none (then the caps are set here and the kernel runs in ``workdir``);
-- ``status_file``: where this launcher says what it did, for the grader's isolation record.
+- ``status_file``: where this launcher says what it did, for the grader's isolation record;
+- ``grader_pid``: the grader that started it; the launcher, and the kernel it becomes, are
+  killed when that process dies, even if it dies before the sandbox is up (``lifeline``).
 
 Everything happens before the kernel command replaces the process (``os.execvp``), so the
 kernel inherits it. :func:`enter` is the one callable step that puts a command in the sandbox;
@@ -24,6 +26,7 @@ from typing import Any
 from sourcing_lab.grading import sandbox_entry
 from sourcing_lab.grading.isolation import is_root, on_linux
 from sourcing_lab.grading.kernel_view import INSIDE_ENTRY, INSIDE_SUBMISSION
+from sourcing_lab.grading.lifeline import die_with_parent
 
 
 def _cgroup(spec: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -37,11 +40,17 @@ def _cgroup(spec: dict[str, Any]) -> tuple[str | None, str | None]:
 def enter(spec: dict[str, Any], command: list[str]) -> None:
     """Join the kernel's process group, record what was done, and exec ``command`` inside the
     sandbox (or, without one, with the caps that are safe to set here). Does not return."""
+    lifeline = die_with_parent(spec.get("grader_pid"))  # before anything else is made
     group, note = _cgroup(spec)
     limits = dict(spec.get("limits", {}))
     view = spec.get("view")
     in_sandbox = bool(view) and not is_root()  # its own user namespace: NPROC counts its own
-    status = {"cgroup": group, "cgroup_note": note, "nproc_in_sandbox": in_sandbox}
+    status = {
+        "cgroup": group,
+        "cgroup_note": note,
+        "nproc_in_sandbox": in_sandbox,
+        "dies_with_grader": lifeline,
+    }
     if not view and not is_root():
         limits.pop("processes", None)  # outside a user namespace it counts all our processes
     if spec.get("status_file"):

@@ -25,15 +25,24 @@ class Outcome:
 
 
 def _worker(
-    config_path: str, assignment: str, students: list[str], queue: Any, required: bool
+    config_path: str,
+    assignment: str,
+    students: list[str],
+    queue: Any,
+    required: bool,
+    grader_pid: int,
 ) -> None:
     import shutil
     import tempfile
 
+    from sourcing_lab.grading.lifeline import die_with_parent
+
+    die_with_parent(grader_pid)  # a killed grader leaves no worker (nor kernel) grading on
+
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from sourcing_lab.console import nbgrader_warnings, quiet_known_noise
+    from sourcing_lab.console import quiet_known_noise
     from sourcing_lab.exercises import load_nbgrader_config
 
     quiet_known_noise()
@@ -45,26 +54,69 @@ def _worker(
     # Local, never a shared disk; in memory where there is /dev/shm (its commits need no fsync,
     # and it is thrown away after the run: the records are what is kept).
     shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    private = Path(tempfile.mkdtemp(prefix="sl-gradebook-", dir=shm))
+    _sweep_private_gradebooks(Path(shm or tempfile.gettempdir()))
+    private = Path(tempfile.mkdtemp(prefix=f"{PRIVATE}{os.getpid()}-", dir=shm))
     try:
         db_url = merge.copy_gradebook(course.db_url, private / "gradebook.db")
         config.CourseDirectory.db_url = db_url
         api = NbGraderAPI(config=config)
+        kernel_free = _kernel_free_grader(api, assignment)
         for student in students:
             started = time.monotonic()
             try:
-                result = api.autograde(assignment, student, force=True, create=True)
-                ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
-                for line in nbgrader_warnings(str(result.get("log", ""))):
-                    print(f"{student}: {line}", file=sys.stderr)
-                if ok:
-                    record = merge.export_submission(db_url, assignment, student)
-                    merge.write_record(course.root, record)
+                ok, detail = _grade_one(api, kernel_free, db_url, assignment, student)
             except Exception as exc:  # keep grading the others whatever one submission does
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
             queue.put(Outcome(student, ok, time.monotonic() - started, detail))
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+PRIVATE = "sl-gradebook-"  # + the worker's pid: a killed worker's copy is found and removed
+
+
+def _sweep_private_gradebooks(folder: Path) -> None:
+    """Remove the private gradebooks of workers that were killed (their pid is gone)."""
+    import shutil
+
+    for found in folder.glob(f"{PRIVATE}*-*"):
+        pid = found.name.removeprefix(PRIVATE).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and sys.platform == "linux":
+            shutil.rmtree(found, ignore_errors=True)
+
+
+def _kernel_free_grader(api: Any, assignment: str) -> Any:
+    """The worker's grader of widget-only submissions (``kernel_free``), or None."""
+    from sourcing_lab.grading.kernel_free import KernelFreeGrader
+
+    try:
+        return KernelFreeGrader(api.coursedir, assignment, parent=api)
+    except Exception as exc:  # e.g. an assignment the gradebook does not know: nbgrader says so
+        print(f"kernel-free grading is off for this run: {exc}", file=sys.stderr)
+        return None
+
+
+def _grade_one(
+    api: Any, kernel_free: Any, db_url: str, assignment: str, student: str
+) -> tuple[bool, str]:
+    """One submission: without a kernel when it needs none, else by nbgrader's Autograde; its
+    record is written either way."""
+    from sourcing_lab.console import nbgrader_warnings
+
+    graded = kernel_free.grade(student) if kernel_free else None
+    if graded is not None:
+        ok, detail, log, record = True, "", graded.log, graded.record
+    else:
+        result = api.autograde(assignment, student, force=True, create=True)
+        ok, detail = bool(result.get("success")), str(result.get("error", ""))[-2000:]
+        log, record = str(result.get("log", "")), None
+        if ok:
+            record = merge.export_submission(db_url, assignment, student)
+    for line in nbgrader_warnings(log):
+        print(f"{student}: {line}", file=sys.stderr)
+    if ok and record is not None:
+        merge.write_record(api.coursedir.root, record)
+    return ok, detail
 
 
 def shards(students: list[str], workers: int) -> list[list[str]]:
@@ -86,7 +138,14 @@ def run_workers(
     processes = [
         context.Process(
             target=_worker,
-            args=(str(course_root / "nbgrader_config.py"), assignment, shard, queue, required),
+            args=(
+                str(course_root / "nbgrader_config.py"),
+                assignment,
+                shard,
+                queue,
+                required,
+                os.getpid(),
+            ),
         )
         for shard in shards(students, max(1, min(workers, len(students))))
     ]
@@ -122,6 +181,7 @@ PRELOAD = (  # what every worker needs: imported once here, inherited by each fo
     "sourcing_lab.grading.score",
     "sourcing_lab.grading.metadata",
     "sourcing_lab.grading.nbgrader_hooks",
+    "sourcing_lab.grading.kernel_free",
 )
 
 
