@@ -30,7 +30,7 @@ from traitlets.utils.importstring import import_item
 
 from sourcing_lab.grading.canonical import CanonicaliseCells, canonical_cells
 from sourcing_lab.grading.gradebook_view import GradebookView
-from sourcing_lab.grading.ledger import recall, remember
+from sourcing_lab.grading.ledger import forget, recall, remember
 from sourcing_lab.grading.overwrite_cells import KitOverwriteCells
 from sourcing_lab.grading.score import ScoreAnswers
 
@@ -122,17 +122,17 @@ class _RecordAutoGrades(ReadsView, NbGraderPreprocessor):
 
 
 class _RecordFlags(NbGraderPreprocessor):
-    """What the kit's FlagForReview stores: flagged items need a grader's look."""
+    """What the kit's FlagForReview stores: the items ScoreAnswers flagged (from the harvest,
+    never from a cell's text) need a grader's look."""
 
     def preprocess(self, nb: NotebookNode, resources: Any) -> Any:
         grades = resources["kernel_free"]["grades"]
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and any(
-                "Flagged for review" in str(o.get("data", {}).get("text/plain", ""))
-                for o in cell.get("outputs", [])
-            ):
-                grades[meta["grade_id"]]["needs_manual_grade"] = True
+        info = resources["nbgrader"]
+        key = (info["student"], info["assignment"], info["notebook"])
+        for grade_id in recall(key).flagged():
+            if grade_id in grades:
+                grades[grade_id]["needs_manual_grade"] = True
+        forget(key)
         return nb, resources
 
 
