@@ -103,6 +103,11 @@ def class_run(classroom):
             out[f"feedback:{name}"] = _feedback(user)
     with timed("one student tries to read what is not theirs"):
         out["probes"] = _probe(users[ben.name], room, other=cy)
+        # formgrader is the instructor's: a student's own server does not offer it at all.
+        out["student_formgrader"] = {
+            path: users[ben.name].server("GET", path).status_code
+            for path in (f"/formgrader/api/submissions/{ASSIGNMENT}", "/formgrader")
+        }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "class_run.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
     return out
@@ -224,6 +229,11 @@ def test_a_wrong_password_is_refused(classroom):
         HubUser(classroom.url, ada.name).login(ben.password)
     with pytest.raises(PermissionError):
         HubUser(classroom.url, ada.name).login("")
+
+
+def test_a_student_server_has_no_formgrader(class_run):
+    served = class_run["student_formgrader"]
+    assert all(status in (403, 404) for status in served.values()), served
 
 
 def test_a_student_cannot_reach_what_is_not_theirs(class_run):
