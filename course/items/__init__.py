@@ -3,7 +3,7 @@
 
 One module per item type (``course/items/<type>.py``, each defining ``ITEM``); the instructor
 half of each (key, reference answer, wrong choices, ...) is ``sourcing_lab/items/<type>.py``.
-Adding an item type is one file on each side plus its entry in both registries (README, "How
+Adding an item type is one file on each side plus its entry in the registry below (README, "How
 it is built"); nothing else switches on the type. Pure: no widgets, no IPython, no keys.
 """
 
