@@ -171,20 +171,17 @@ class Lab:
         except Exception as error:  # the learner's own code failed: say so, kindly
             _show_text(say("value_error", error=type(error).__name__))
             return
+        from IPython.display import display
+
         try:
             # None is recorded too: clearing the answer cell clears the recorded value.
             record = self.record(question_id, _to_plain(value))
         except ValueProblem as problem:
-            from IPython.display import display
-
+            # As data for the grader (it can only cost this item), and in words for the learner.
             refusal = {"question_id": question_id, "problem": str(problem)[:200]}
-            display(
-                {REFUSAL_MIME: refusal, "text/plain": say("value_not_plain", problem=problem)},
-                raw=True,
-            )
+            text = say("value_not_plain", problem=problem)
+            display({REFUSAL_MIME: refusal, "text/plain": text}, raw=True)
         else:
-            from IPython.display import display
-
             # Kept in this cell's output too, so the saved notebook carries the value.
             display(_record_bundle(record, question_id), raw=True)
         self.check(question_id)
