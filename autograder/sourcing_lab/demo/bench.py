@@ -171,6 +171,18 @@ def _phases(kit: Path, assignment: str, per_submission: list[float]) -> dict[str
     return found
 
 
+def _kernels_from(kit: Path, assignment: str) -> dict[str, int]:
+    """How many notebooks got a kernel forked from the zygote, and how many a new process."""
+    counts: dict[str, int] = {}
+    for path in (kit / "sourcing_lab" / "results" / assignment).glob("*/*.json"):
+        source = (json.loads(path.read_text(encoding="utf-8")).get("timings") or {}).get(
+            "kernel_from"
+        )
+        if source:
+            counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
 def _kernel_free(kit: Path, assignment: str, outcomes: list[dict]) -> tuple[list[float], int]:
     """Per-submission seconds of the submissions graded without any kernel, and how many of
     them the kit's kernel-free path graded (the others went through nbgrader's converter)."""
@@ -200,6 +212,7 @@ def _kit_run(kit: Path, pristine: Path, args: argparse.Namespace, run: int) -> d
     outcomes = _kit_outcomes(measured["log"])
     measured["per_submission"] = [o["seconds"] for o in outcomes]
     measured["phases"] = _phases(kit, args.assignment, measured["per_submission"])
+    measured["kernels_from"] = _kernels_from(kit, args.assignment)
     measured["kernel_free"], measured["kernel_free_path"] = _kernel_free(
         kit, args.assignment, outcomes
     )
@@ -216,6 +229,8 @@ def _phase_lines(runs: list[dict], workers: int) -> list[str]:
     for phase, seconds in run["phases"].items():
         share = 100 * seconds / busy if busy else 0.0
         lines.append(f"  {phase:22} {1000 * seconds / count:8.0f} ms per submission {share:5.1f} %")
+    kernels = ", ".join(f"{n} from {source}" for source, n in sorted(run["kernels_from"].items()))
+    lines.append(f"  kernels: {kernels or 'none'}")
     fixed = max(run["seconds"] - busy / workers, 0.0)
     lines.append(
         f"  {'fixed cost of the run':22} {fixed:8.1f} s (workers start, intake, merge, summary)"

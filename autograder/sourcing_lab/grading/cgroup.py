@@ -65,6 +65,12 @@ def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:
     """Move this process into a new group ``name`` capped at ``max_pids`` tasks.
 
     Returns the group's folder, or ``None`` and a note saying why there is no cap."""
+    return move_into_new_group(name, os.getpid(), max_pids)
+
+
+def move_into_new_group(name: str, pid: int, max_pids: int) -> tuple[str | None, str | None]:
+    """Move process ``pid`` (with its threads) into a new group ``name`` capped at
+    ``max_pids`` tasks: the launcher moves itself, the grader moves a forked kernel."""
     problems = []
     for parent in group_parents():
         group = parent / f"{PREFIX}{name}"
@@ -74,7 +80,7 @@ def join_new_group(name: str, max_pids: int) -> tuple[str | None, str | None]:
                     (parent / "cgroup.subtree_control").write_text("+pids")
             group.mkdir()
             (group / "pids.max").write_text(str(max_pids))
-            (group / "cgroup.procs").write_text(str(os.getpid()))
+            (group / "cgroup.procs").write_text(str(pid))
             return str(group), None
         except OSError as exc:
             problems.append(f"{parent}: {exc.strerror or exc}")

@@ -19,7 +19,10 @@
   measures memory the code uses rather than arenas reserved per thread (an idle kernel
   reserves about 740 MB with the default, 215 MB with two);
 - when the notebook ends, the kernel's whole process group is killed; when the grader itself
-  is killed, its kernel dies with it (``lifeline``).
+  is killed, its kernel dies with it (``lifeline``);
+- kernels are pre-warmed (``forked_kernels``): one zygote per grading process has imported
+  ipykernel, pandas and the kit inside the same view, and forks a child per notebook that
+  makes its own sandbox first. Where that cannot be done, kernels start the ordinary way.
 """
 
 from __future__ import annotations
@@ -40,10 +43,18 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, Enum, Integer, List, Unicode
 
 from sourcing_lab.grading import isolation
 from sourcing_lab.grading.cgroup import find_group, kill_group, sweep_empty_groups
+from sourcing_lab.grading.forked_kernel import forked_provisioner
+from sourcing_lab.grading.forked_kernels import (
+    ForkFailed,
+    Zygote,
+    group_name,
+    zygote_for_notebook,
+)
+from sourcing_lab.grading.kernel_client import ReadyClient
 from sourcing_lab.grading.kernel_view import MB, view_arguments
 from sourcing_lab.grading.output_budget import OutputBudget
 
@@ -95,6 +106,15 @@ class HardenedExecute(Execute):
         Unicode(),
         help="More files or folders the kernel may read (for example data the notebooks need).",
     ).tag(config=True)
+    forked_kernels = Bool(
+        False,
+        help="Experimental, off by default (see README): fork each kernel from a pre-warmed "
+        "zygote (ipykernel, pandas and the kit imported once) instead of starting a new "
+        "Python; each child makes its own sandbox.",
+    ).tag(config=True)
+    # A graded kernel is thrown away with everything it made: stop it at once when the
+    # notebook is done (a graceful shutdown waits for the kernel's own clean-up, 0.1 s or more).
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate").tag(config=True)
     skip_when_nothing_to_run = Bool(
         True,
         help="Grade without a kernel when no answer cell was changed and every graded "
@@ -113,6 +133,7 @@ class HardenedExecute(Execute):
         self._timeouts = 0
         self._launch = 0.0  # when the kernel's start began, and how long it took
         self.kernel_start_seconds = 0.0
+        self.kernel_from = ""
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         self._started = 0.0
@@ -120,6 +141,7 @@ class HardenedExecute(Execute):
         self._dead, self._timeouts = None, 0
         self.isolation = isolation.NOT_NEEDED
         self.kernel_start_seconds = 0.0
+        self.kernel_from = ""
         began = time.perf_counter()
         if self.require_isolation:
             offered = self.host_isolation()
@@ -136,6 +158,7 @@ class HardenedExecute(Execute):
         kit["timings"] = {  # for the benchmark's per-phase breakdown
             "kernel_start": self.kernel_start_seconds,
             "execute": max(total - self.kernel_start_seconds, 0.0),
+            "kernel_from": self.kernel_from,  # "zygote", "new process", or "" (none ran)
         }
         return result
 
@@ -147,12 +170,40 @@ class HardenedExecute(Execute):
         self._launch = time.perf_counter()
         km = super().create_kernel_manager()
         km.transport = "ipc"
-        self._ipc_dir = tempfile.mkdtemp(prefix="sl-kernel-")
+        km.client_factory = ReadyClient  # ready when the kernel answered (kernel_client)
+        zygote = self._zygote()
+        self._ipc_dir = ""
+        if zygote is not None:
+            try:
+                self._ipc_dir = zygote.new_kernel_dir()
+            except ForkFailed as exc:
+                self.log.warning("pre-warmed kernels are off for now: %s", exc)
+                zygote = None
+        self._ipc_dir = self._ipc_dir or tempfile.mkdtemp(prefix="sl-kernel-")
         km.ip = os.path.join(self._ipc_dir, "k")
         km.connection_file = os.path.join(self._ipc_dir, "connection.json")  # not in TMPDIR
         km.kernel_spec.interrupt_mode = "message"  # the launcher's process is not the kernel
         km.sandbox_spec = self._sandbox_spec()
+        if zygote is not None:
+            km.provisioner = forked_provisioner(
+                km, zygote, processes=self.processes,
+                tmp_bytes=self.tmp_mb * MB, workdir_bytes=self.workdir_mb * MB,
+            )  # fmt: skip
         return km
+
+    def _zygote(self) -> Zygote | None:
+        """This process's zygote for this notebook's view, or None where kernels must start
+        the ordinary way (turned off, off Linux, no bubblewrap view)."""
+        if not (self.forked_kernels and "view" in self.host_isolation().applied):
+            return None
+        workdir = Path(self.resources.get("metadata", {}).get("path") or ".").resolve()
+        return zygote_for_notebook(
+            workdir,
+            bwrap=shutil.which(self.bwrap) or self.bwrap,
+            read_only=tuple(self.read_only_paths),
+            network=not self.no_network,
+            env={k: os.environ[k] for k in ENV_ALLOW if k in os.environ},
+        )
 
     def _sandbox_spec(self) -> dict[str, Any]:
         workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
@@ -179,7 +230,7 @@ class HardenedExecute(Execute):
             "workdir": workdir,
             "status_file": os.path.join(self._ipc_dir, "status.json"),
             "entry_status_file": os.path.join(self._ipc_dir, "entry.json"),
-            "pids_group": os.path.basename(self._ipc_dir),
+            "pids_group": group_name(self._ipc_dir),
             "grader_pid": os.getpid(),  # the launcher dies with this process (lifeline)
         }
 
@@ -201,6 +252,8 @@ class HardenedExecute(Execute):
     async def async_start_new_kernel_client(self) -> Any:
         client = await super().async_start_new_kernel_client()
         self.kernel_start_seconds = time.perf_counter() - self._launch
+        forked = getattr(self.km.provisioner, "forked", False)
+        self.kernel_from = "zygote" if forked else "new process"
         self._record_isolation()  # the kernel answered: its launch is over
         return client
 
@@ -292,7 +345,7 @@ class HardenedExecute(Execute):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pgid, signal.SIGKILL)
             if self._ipc_dir:
-                group = self._pids_group or find_group(os.path.basename(self._ipc_dir))
+                group = self._pids_group or find_group(group_name(self._ipc_dir))
                 kill_group(group)  # and whatever left the process group with setsid()
                 sweep_empty_groups()  # groups of earlier notebooks whose reaping was slow
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)  # sockets, HOME, temp files

@@ -31,6 +31,9 @@ from pathlib import Path
 INSIDE = "/run/sourcing-lab"
 INSIDE_ENTRY = f"{INSIDE}/sandbox_entry.py"
 INSIDE_SUBMISSION = f"{INSIDE}/submission"
+INSIDE_STAGING = f"{INSIDE}/own"  # where a forked kernel keeps its folder while it hides the rest
+INSIDE_ZYGOTE = f"{INSIDE}/zygote.py"
+ZYGOTE_FILES = ("zygote.py", "zygote_child.py")
 ENTRY = Path(__file__).with_name("sandbox_entry.py")
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")
@@ -84,18 +87,16 @@ def _system() -> list[str]:
     return args
 
 
-def view_arguments(
+def _shared_view(
     bwrap: str,
     *,
-    workdir: str,
-    private_dir: str,
-    read_only: tuple[str, ...] = (),
-    network: bool = False,
-    unshare_user: bool | None = None,
-    workdir_bytes: int = 512 * MB,
-    tmp_bytes: int = 256 * MB,
+    read_only: tuple[str, ...],
+    network: bool,
+    unshare_user: bool | None,
+    tmp_bytes: int,
 ) -> list[str]:
-    """The bubblewrap command (without ``--`` and the command) for one kernel."""
+    """What every grading view holds: the system, Python, the ``course`` package, a fresh
+    ``/proc``, ``/dev``, ``/dev/shm`` and ``/tmp``; every namespace new, no capability."""
     if unshare_user is None:
         unshare_user = os.geteuid() != 0
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -112,12 +113,59 @@ def view_arguments(
         args += ["--ro-bind", path, path]
     for path in hidden_paths(runtime):
         args += ["--tmpfs", path, "--remount-ro", path]
+    return args
+
+
+def _environment(chdir: str) -> list[str]:
+    args = ["--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp"]
+    args += ["--setenv", "IPYTHONDIR", "/tmp/ipython", "--chdir", chdir, "--remount-ro", "/"]
+    # Inside, the kernel's parent is bubblewrap's reaper, pid 1. Told so, ipykernel does not
+    # watch its parent (which looks dead when it is pid 1): --die-with-parent does that here.
+    return [*args, "--setenv", "JPY_PARENT_PID", "1"]
+
+
+def view_arguments(
+    bwrap: str,
+    *,
+    workdir: str,
+    private_dir: str,
+    read_only: tuple[str, ...] = (),
+    network: bool = False,
+    unshare_user: bool | None = None,
+    workdir_bytes: int = 512 * MB,
+    tmp_bytes: int = 256 * MB,
+) -> list[str]:
+    """The bubblewrap command (without ``--`` and the command) for one kernel."""
+    args = _shared_view(
+        bwrap, read_only=read_only, network=network, unshare_user=unshare_user,
+        tmp_bytes=tmp_bytes,
+    )  # fmt: skip
     args += ["--bind", private_dir, private_dir]
     args += ["--size", str(workdir_bytes), "--tmpfs", workdir]
     args += ["--ro-bind", workdir, INSIDE_SUBMISSION, "--ro-bind", str(ENTRY), INSIDE_ENTRY]
-    args += ["--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp"]
-    args += ["--setenv", "IPYTHONDIR", "/tmp/ipython", "--chdir", workdir, "--remount-ro", "/"]
-    # Inside, the kernel's parent is bubblewrap's reaper, pid 1. Told so, ipykernel does not
-    # watch its parent (which looks dead when it is pid 1): --die-with-parent does that here.
-    args += ["--setenv", "JPY_PARENT_PID", "1"]
-    return args
+    return args + _environment(workdir)
+
+
+def zygote_view(
+    bwrap: str,
+    *,
+    pool_dir: str,
+    autograded_root: str,
+    read_only: tuple[str, ...] = (),
+    network: bool = False,
+) -> list[str]:
+    """The bubblewrap command for the zygote (``zygote``): the same view as a kernel's, with the
+    pool folder (each kernel's sockets and submission copy) instead of one kernel's folder, an
+    empty autograded folder for each child to mount its own tmpfs on, and the zygote's files.
+    The zygote itself runs no student code; each child narrows this view (``zygote_child``)."""
+    args = _shared_view(
+        bwrap, read_only=read_only, network=network, unshare_user=True, tmp_bytes=16 * MB
+    )
+    # Its one capability, in its own user namespace only: a child may then map the grader's
+    # id when that is root (the kernel says "parent_could_setfcap"); each child drops it.
+    args += ["--cap-add", "CAP_SETFCAP"]
+    args += ["--bind", pool_dir, pool_dir, "--dir", autograded_root, "--dir", INSIDE_STAGING]
+    args += ["--ro-bind", str(ENTRY), INSIDE_ENTRY]
+    for name in ZYGOTE_FILES:
+        args += ["--ro-bind", str(ENTRY.with_name(name)), f"{INSIDE}/{name}"]
+    return args + _environment("/")

@@ -8,6 +8,7 @@
 - ``view``: the bubblewrap command that builds the kernel's allow-list view (``kernel_view``),
   or null where there is none (then the caps are set here and the kernel runs in ``workdir``);
 - ``status_file``: where this launcher says what it did, for the grader's isolation record;
+- ``copy_submission``: false for the zygote (``zygote``), which has no submission of its own;
 - ``grader_pid``: the grader that started it; the launcher, and the kernel it becomes, are
   killed when that process dies, even if it dies before the sandbox is up (``lifeline``).
 
@@ -59,7 +60,7 @@ def enter(spec: dict[str, Any], command: list[str]) -> None:
     if view:
         entry = {
             "limits": limits,
-            "copy_from": INSIDE_SUBMISSION,
+            "copy_from": INSIDE_SUBMISSION if spec.get("copy_submission", True) else None,
             "status_file": spec.get("entry_status_file"),
         }
         inner = [sys.executable, INSIDE_ENTRY, json.dumps(entry), "--", *command]

@@ -69,6 +69,9 @@ def _worker(
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
             queue.put(Outcome(student, ok, time.monotonic() - started, detail))
     finally:
+        from sourcing_lab.grading import forked_kernels
+
+        forked_kernels.stop_all()  # a worker ends without running atexit hooks
         shutil.rmtree(private, ignore_errors=True)
 
 
