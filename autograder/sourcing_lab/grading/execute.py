@@ -196,17 +196,19 @@ class HardenedExecute(Execute):
         the ordinary way (turned off, off Linux, no bubblewrap view)."""
         if not (self.forked_kernels and "view" in self.host_isolation().applied):
             return None
-        workdir = Path(self.resources.get("metadata", {}).get("path") or ".").resolve()
         return zygote_for_notebook(
-            workdir,
+            Path(self._workdir()),
             bwrap=shutil.which(self.bwrap) or self.bwrap,
             read_only=tuple(self.read_only_paths),
             network=not self.no_network,
-            env={k: os.environ[k] for k in ENV_ALLOW if k in os.environ},
+            env=_kernel_env(),
         )
 
+    def _workdir(self) -> str:
+        return str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
+
     def _sandbox_spec(self) -> dict[str, Any]:
-        workdir = str(Path(self.resources.get("metadata", {}).get("path") or ".").resolve())
+        workdir = self._workdir()
         offered = self.host_isolation()
         view = None
         if "view" in offered.applied:
@@ -235,14 +237,11 @@ class HardenedExecute(Execute):
         }
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
-        env = {k: os.environ[k] for k in ENV_ALLOW if k in os.environ}
+        env = _kernel_env()
         env["HOME"] = os.path.join(self._ipc_dir, "home")  # the sandbox has its own
         env["IPYTHONDIR"] = os.path.join(self._ipc_dir, "ipython")
         env["TMPDIR"] = os.path.join(self._ipc_dir, "tmp")
         os.makedirs(env["TMPDIR"], exist_ok=True)
-        env["MPLBACKEND"] = "Agg"
-        env["MALLOC_ARENA_MAX"] = "2"
-        env["SOURCING_LAB_GRADING"] = "1"  # notebooks skip building widgets nobody will see
         kwargs["env"] = env
         await super().async_start_new_kernel(**kwargs)
         self._started = time.monotonic()
@@ -393,3 +392,12 @@ def _error(name: str, value: str) -> NotebookNode:
     return NotebookNode(
         output_type="error", ename=name, evalue=value, traceback=[f"{name}: {value}"]
     )
+
+
+def _kernel_env() -> dict[str, str]:
+    """A grading kernel's environment, whichever way it starts (a zygote gets it too)."""
+    env = {k: os.environ[k] for k in ENV_ALLOW if k in os.environ}
+    env["MPLBACKEND"] = "Agg"
+    env["MALLOC_ARENA_MAX"] = "2"
+    env["SOURCING_LAB_GRADING"] = "1"  # notebooks skip building widgets nobody will see
+    return env

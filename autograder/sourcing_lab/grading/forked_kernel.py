@@ -26,6 +26,7 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from sourcing_lab.grading.cgroup import move_into_new_group
 from sourcing_lab.grading.forked_kernels import ForkFailed, Zygote, group_name
 from sourcing_lab.grading.kernel_view import INSIDE_STAGING
 from sourcing_lab.grading.zygote_child import ERROR_OUTPUT
@@ -134,7 +135,7 @@ class ForkedProvisioner(LocalProvisioner):
                     why = message["error"]
                     raise ForkFailed(f"the forked kernel could not make its sandbox: {why}")
                 status = message.get("status", {})
-                group, note = _own_group(group_name(kernel_dir), pid, self.processes_cap)
+                group, note = move_into_new_group(group_name(kernel_dir), pid, self.processes_cap)
                 self.process = ForkedProcess(pid)
                 conn.sendall(b"go\n")
         self.pid, self.pgid, self.forked = pid, None, True
@@ -208,12 +209,6 @@ def _report(listener: socket.socket) -> tuple[int, dict[str, Any], socket.socket
         conn.close()
         raise ForkFailed("the forked kernel's process id did not come with its report")
     return pid, message, conn
-
-
-def _own_group(name: str, pid: int, cap: int) -> tuple[str | None, str | None]:
-    from sourcing_lab.grading.cgroup import move_into_new_group
-
-    return move_into_new_group(name, pid, cap)
 
 
 def _write_json(path: str, data: dict[str, Any]) -> None:

@@ -179,7 +179,6 @@ def zygote_for_notebook(
     key = (bwrap, str(root), read_only, network)
     if key not in _ZYGOTES:
         stop_all()
-        env = {**env, "MALLOC_ARENA_MAX": "2", "MPLBACKEND": "Agg", "SOURCING_LAB_GRADING": "1"}
         spec = {
             "limits": {}, "pids_group": None, "grader_pid": os.getpid(),
             "copy_submission": False, "bwrap": bwrap, "read_only": list(read_only),
