@@ -4,6 +4,7 @@ processes which left the process group."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcing_lab.grading.cgroup import join_new_group, kill_group, sweep_empty_groups
+from sourcing_lab.grading.cgroup import join_new_group, kill_group, sweep_groups
 
 CHILD = """
 import json, os, subprocess, sys
@@ -78,9 +79,9 @@ def test_empty_groups_are_swept_once_old_enough():
     if not group:
         pytest.skip("no writable pids cgroup here")
     try:
-        sweep_empty_groups(min_age=3600)
+        sweep_groups(min_age=3600)
         assert Path(group).exists()  # too young: it might be a group another grader just made
-        sweep_empty_groups(min_age=0)
+        sweep_groups(min_age=0)
         assert not Path(group).exists()
     finally:
         kill_group(group)
@@ -91,3 +92,45 @@ import sys
 from sourcing_lab.grading.cgroup import join_new_group
 print(join_new_group(sys.argv[1], 4)[0] or "")
 """
+
+
+KEEP_A_PROCESS = """
+import subprocess, sys
+from sourcing_lab.grading.cgroup import join_new_group
+group = join_new_group(sys.argv[1], 8)[0] or ""
+if group:
+    subprocess.Popen(["sleep", sys.argv[2]], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(group)
+"""
+
+
+def _group_with_a_sleeper(name: str, seconds: str) -> str:
+    made = subprocess.run(
+        [sys.executable, "-c", KEEP_A_PROCESS, name, seconds],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return made.stdout.strip()
+
+
+def _sleeping(seconds: str) -> bool:
+    found = subprocess.run(["pgrep", "-f", f"sleep {seconds}$"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+def test_what_a_dead_grader_left_running_is_killed_and_a_live_ones_is_not():
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead_owner = int(gone.stdout)  # that process has exited
+    orphaned = _group_with_a_sleeper(f"sl-kernel-{dead_owner}-{uuid.uuid4().hex[:8]}", "597")
+    if not orphaned:
+        pytest.skip("no writable pids cgroup here")
+    owned = _group_with_a_sleeper(f"sl-kernel-{os.getpid()}-{uuid.uuid4().hex[:8]}", "596")
+    try:
+        assert _sleeping("597") and _sleeping("596")
+        sweep_groups(min_age=0)
+        assert not Path(orphaned).exists() and not _sleeping("597")
+        assert Path(owned).exists() and _sleeping("596")  # its grader (this test) still runs
+    finally:
+        kill_group(orphaned)
+        kill_group(owned)

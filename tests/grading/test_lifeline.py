@@ -139,12 +139,20 @@ def test_a_launcher_whose_grader_is_already_gone_starts_nothing(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(tmp_path):
+@pytest.mark.parametrize("forked", [False, True], ids=["new kernels", "forked kernels"])
+def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(
+    tmp_path, forked
+):
     from cases import ASSIGNMENT, perfect
     from kit import BIN, env_for, make_course, place_submission, reference_records
     from kit import release_notebook as released
 
+    if forked and "view" not in isolation.offered("bwrap", network=False).applied:
+        pytest.skip("forked kernels need a bubblewrap view")
     root = make_course(tmp_path, [ASSIGNMENT])
+    if forked:  # the zygote, and the kernels forked from it, must die with the grader too
+        with (root / "nbgrader_config.py").open("a") as handle:
+            handle.write("\nc.HardenedExecute.forked_kernels = True\n")
     _name, nb = released(root, ASSIGNMENT)
     good = perfect(nb, reference_records(ASSIGNMENT))
     students = [f"s{n}" for n in range(1, 9)]
@@ -173,3 +181,34 @@ def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_u
     assert f"{len(students)} submissions" in done.stdout
     assert "not gradable: 0" in done.stdout
     assert not [p for p in left if p.exists()]  # the killed workers' private gradebooks
+
+
+@pytest.mark.parametrize("grader_alive", [True, False], ids=["grader alive", "grader gone"])
+def test_a_sandbox_whose_grader_died_during_its_set_up_starts_nothing(tmp_path, grader_alive):
+    """bubblewrap's sandbox sets its own parent-death signal only at the end of its set-up; the
+    grader's lifeline pipe covers those milliseconds (``lifeline.grader_fd``)."""
+    if "view" not in isolation.offered("bwrap", network=False).applied:
+        pytest.skip("bubblewrap cannot build a view on this host")
+    spec, pid_file = _spec(tmp_path, with_view=True)
+    read, write = os.pipe()
+    spec["lifeline_fd"] = read
+    if not grader_alive:
+        os.close(write)  # every holder of the write end is gone: the grader died
+    command = [sys.executable, "-m", "sourcing_lab.grading.sandbox", json.dumps(spec), "--"]
+    kernel = "import os, sys; open(sys.argv[1], 'w').write(str(os.getpid()))"
+    try:
+        done = subprocess.run(
+            [*command, sys.executable, "-c", kernel, str(pid_file)],
+            pass_fds=(read,), capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(read)
+        if grader_alive:
+            os.close(write)
+    if grader_alive:
+        assert done.returncode == 0, done.stderr
+        assert pid_file.exists()
+    else:
+        assert done.returncode == 1
+        assert not pid_file.exists()
+        assert "the grader is gone" in done.stderr

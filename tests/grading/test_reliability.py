@@ -18,7 +18,7 @@ from kit import item_scores, result_of
 
 import course
 from sourcing_lab.grading import isolation
-from sourcing_lab.grading.cgroup import PREFIX, group_parents, sweep_empty_groups
+from sourcing_lab.grading.cgroup import PREFIX, group_parents, sweep_groups
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_grading_left_no_temporary_folders_or_groups(graded):
         for g in parent.glob(f"{PREFIX}sl-kernel-*")
     ):
         time.sleep(0.2)
-    sweep_empty_groups(min_age=0)
+    sweep_groups(min_age=0)
     groups = [g for parent in group_parents() for g in parent.glob(f"{PREFIX}sl-kernel-*")]
     assert groups == []
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import time
 from pathlib import Path
 
 CGROUP_FS = Path("/sys/fs/cgroup")
 PREFIX = "sourcing-lab-"
+OWNER = re.compile(r"(?:sl-kernel|pool)-(\d+)-")  # see owned_name
 
 
 def _own_path(controller: str) -> str:
@@ -121,18 +123,52 @@ def kill_group(group: str | None, wait: float = 5.0) -> int:
             return len(killed)
         except OSError:
             if time.monotonic() > deadline:
-                return len(killed)  # still being reaped: sweep_empty_groups removes it later
+                return len(killed)  # still being reaped: sweep_groups removes it later
             time.sleep(0.02)
 
 
-def sweep_empty_groups(min_age: float = 60.0) -> int:
-    """Remove the kit's groups that are empty and older than ``min_age`` seconds: those whose
-    last processes were still being reaped when their notebook ended. A younger empty group may
-    be one that another grader has just made and not yet joined, so it is left alone."""
+def owned_name(kind: str) -> str:
+    """A name prefix for a group (and the folder it is named after) that says which process
+    owns it: ``sweep_groups`` kills what a dead owner left behind."""
+    return f"{kind}-{os.getpid()}-"
+
+
+def _owner_gone(group: Path) -> bool:
+    """True when the process named in ``group``'s name is dead, or its pid now belongs to a
+    process that started after the group was made. False when no owner is named."""
+    match = OWNER.match(group.name.removeprefix(PREFIX))
+    if not match:
+        return False
+    try:
+        stat = Path(f"/proc/{match.group(1)}/stat").read_text()
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        made = group.stat().st_mtime
+    except (OSError, StopIteration, ValueError):
+        return not Path(f"/proc/{match.group(1)}").exists()
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22: start time since boot
+    return boot + ticks / os.sysconf("SC_CLK_TCK") > made + 2.0  # btime has whole seconds
+
+
+def sweep_groups(min_age: float = 60.0) -> int:
+    """Clean up the kit's groups that no notebook is using; returns how many were removed.
+
+    - A group whose owner is dead (a grader killed while its kernel was starting) has every
+      process in it killed and is removed: nothing else would ever stop that kernel.
+    - An empty group older than ``min_age`` seconds is removed: one whose last processes were
+      still being reaped when its notebook ended. A younger empty group may be one that another
+      grader has just made and not yet joined, so it is left alone."""
     removed = 0
     now = time.time()
     for parent in group_parents():
         for group in parent.glob(f"{PREFIX}*"):
+            if _owner_gone(group):
+                kill_group(str(group), wait=1.0)
+                removed += not group.exists()
+                continue
             try:
                 if (group / "pids.current").read_text().strip() != "0":
                     continue

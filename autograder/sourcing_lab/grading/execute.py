@@ -46,7 +46,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Integer, List, Unicode
 
 from sourcing_lab.grading import isolation
-from sourcing_lab.grading.cgroup import find_group, kill_group, sweep_empty_groups
+from sourcing_lab.grading.cgroup import find_group, kill_group, owned_name, sweep_groups
 from sourcing_lab.grading.forked_kernel import forked_provisioner
 from sourcing_lab.grading.forked_kernels import (
     ForkFailed,
@@ -56,6 +56,7 @@ from sourcing_lab.grading.forked_kernels import (
 )
 from sourcing_lab.grading.kernel_client import ReadyClient
 from sourcing_lab.grading.kernel_view import MB, view_arguments
+from sourcing_lab.grading.lifeline import grader_fd
 from sourcing_lab.grading.output_budget import OutputBudget
 
 ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
@@ -179,7 +180,7 @@ class HardenedExecute(Execute):
             except ForkFailed as exc:
                 self.log.warning("pre-warmed kernels are off for now: %s", exc)
                 zygote = None
-        self._ipc_dir = self._ipc_dir or tempfile.mkdtemp(prefix="sl-kernel-")
+        self._ipc_dir = self._ipc_dir or tempfile.mkdtemp(prefix=owned_name("sl-kernel"))
         km.ip = os.path.join(self._ipc_dir, "k")
         km.connection_file = os.path.join(self._ipc_dir, "connection.json")  # not in TMPDIR
         km.kernel_spec.interrupt_mode = "message"  # the launcher's process is not the kernel
@@ -234,6 +235,7 @@ class HardenedExecute(Execute):
             "entry_status_file": os.path.join(self._ipc_dir, "entry.json"),
             "pids_group": group_name(self._ipc_dir),
             "grader_pid": os.getpid(),  # the launcher dies with this process (lifeline)
+            "lifeline_fd": grader_fd(),  # and the sandbox starts nothing once it is gone
         }
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
@@ -243,6 +245,7 @@ class HardenedExecute(Execute):
         env["TMPDIR"] = os.path.join(self._ipc_dir, "tmp")
         os.makedirs(env["TMPDIR"], exist_ok=True)
         kwargs["env"] = env
+        kwargs["pass_fds"] = (self.km.sandbox_spec["lifeline_fd"],)
         await super().async_start_new_kernel(**kwargs)
         self._started = time.monotonic()
 
@@ -346,7 +349,7 @@ class HardenedExecute(Execute):
             if self._ipc_dir:
                 group = self._pids_group or find_group(group_name(self._ipc_dir))
                 kill_group(group)  # and whatever left the process group with setsid()
-                sweep_empty_groups()  # groups of earlier notebooks whose reaping was slow
+                sweep_groups()  # slow-to-reap groups, and what killed graders left
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)  # sockets, HOME, temp files
             self._pids_group, self._ipc_dir = None, ""
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sourcing_lab.grading.kernel_view import INSIDE_ZYGOTE, zygote_view
+from sourcing_lab.grading.lifeline import grader_fd
 
 PRELOAD = (  # what a grading kernel imports: ipykernel, then what the notebooks import
     "ipykernel.kernelapp",
@@ -86,13 +87,15 @@ class Zygote:
             network=spec.pop("network"),
         )
         spec["status_file"] = os.path.join(self.pool_dir, "launcher.json")
+        spec["lifeline_fd"], spec["keep_lifeline"] = grader_fd(), True  # the zygote watches it
         env = spec.pop("env")
-        config = {"socket": os.path.join(self.pool_dir, "zygote.sock"), "preload": PRELOAD}
+        config = {"socket": os.path.join(self.pool_dir, "zygote.sock"), "preload": PRELOAD,
+                  "lifeline_fd": spec["lifeline_fd"]}  # fmt: skip
         command = [sys.executable, "-m", "sourcing_lab.grading.sandbox", json.dumps(spec), "--"]
         command += [sys.executable, INSIDE_ZYGOTE, json.dumps(config)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env,
-            start_new_session=True,
+            start_new_session=True, pass_fds=(spec["lifeline_fd"],),
         )  # fmt: skip
         line = _read_line(self.process.stdout, START_SECONDS)
         try:

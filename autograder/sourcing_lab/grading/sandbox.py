@@ -10,7 +10,10 @@
 - ``status_file``: where this launcher says what it did, for the grader's isolation record;
 - ``copy_submission``: false for the zygote (``zygote``), which has no submission of its own;
 - ``grader_pid``: the grader that started it; the launcher, and the kernel it becomes, are
-  killed when that process dies, even if it dies before the sandbox is up (``lifeline``).
+  killed when that process dies, even if it dies before the sandbox is up (``lifeline``);
+- ``lifeline_fd``: the read end of that grader's lifeline pipe (``lifeline.grader_fd``), passed
+  on to the first step inside the sandbox, which starts nothing once the grader is gone;
+  ``keep_lifeline``: the command gets it too (the zygote watches it, ``zygote``).
 
 Everything happens before the kernel command replaces the process (``os.execvp``), so the
 kernel inherits it. :func:`enter` is the one callable step that puts a command in the sandbox;
@@ -62,10 +65,16 @@ def enter(spec: dict[str, Any], command: list[str]) -> None:
             "limits": limits,
             "copy_from": INSIDE_SUBMISSION if spec.get("copy_submission", True) else None,
             "status_file": spec.get("entry_status_file"),
+            "lifeline_fd": spec.get("lifeline_fd"),
+            "keep_lifeline": spec.get("keep_lifeline", False),
         }
         inner = [sys.executable, INSIDE_ENTRY, json.dumps(entry), "--", *command]
         os.execvp(view[0], [*view, "--", *inner])
-    entry = {"limits": limits, "status_file": spec.get("entry_status_file")}
+    entry = {
+        "limits": limits,
+        "status_file": spec.get("entry_status_file"),
+        "lifeline_fd": spec.get("lifeline_fd"),
+    }
     if spec.get("workdir"):
         os.chdir(spec["workdir"])
     sandbox_entry.main([json.dumps(entry), "--", *command])

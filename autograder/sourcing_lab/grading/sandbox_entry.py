@@ -7,6 +7,9 @@ read-only, see ``kernel_view``), so it uses the standard library only. It
   ``RLIMIT_NPROC`` is set here, inside the sandbox's own user namespace, because there it
   counts only the kernel's processes; set outside, it would count all of the instructor's;
 - copies the submission's autograded folder into the kernel's working folder (a capped tmpfs);
+- stops at once when its grader died while the sandbox was being set up (``lifeline_fd``, see
+  ``lifeline``): nothing would ever stop the kernel. The descriptor is closed before the
+  kernel starts, or kept when ``keep_lifeline`` says the command watches it (the zygote);
 - writes what it could not do to ``status_file``;
 - replaces itself with the kernel command, with a safe import path (``PYTHONSAFEPATH``: the
   working folder, where a student's ``pandas.py`` may lie, is never on ``sys.path``).
@@ -16,8 +19,10 @@ The launcher (``sandbox``) runs :func:`apply_limits` itself where there is no sa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import shutil
 import sys
 
@@ -47,11 +52,30 @@ def apply_limits(limits: dict) -> list[str]:
     return notes
 
 
+def grader_gone(fd: int | None) -> bool:
+    """True when the grader that passed lifeline ``fd`` is dead (its pipe is at end-of-file);
+    False while it lives, or when there is no such descriptor to ask."""
+    if fd is None:
+        return False
+    try:
+        readable, _, _ = select.select([fd], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return bool(readable)  # nothing is ever written to it: readable means end-of-file
+
+
 def main(argv: list[str]) -> int:
     if "--" not in argv or argv.index("--") != 1:
         print("usage: python sandbox_entry.py SPEC_JSON -- CMD ...", file=sys.stderr)
         return 2
     spec, command = json.loads(argv[0]), argv[2:]
+    lifeline = spec.get("lifeline_fd")
+    if grader_gone(lifeline):
+        print("sandbox: the grader is gone; not starting the kernel", file=sys.stderr)
+        return 1
+    if lifeline is not None and not spec.get("keep_lifeline"):
+        with contextlib.suppress(OSError):
+            os.close(lifeline)  # the kernel has no use for it
     status: dict[str, list[str]] = {"notes": apply_limits(spec.get("limits", {})), "problems": []}
     source = spec.get("copy_from")
     if source:

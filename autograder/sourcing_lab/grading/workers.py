@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sourcing_lab.grading import merge
+from sourcing_lab.grading.cgroup import sweep_groups
 
 
 @dataclass
@@ -55,6 +56,7 @@ def _worker(
     # and it is thrown away after the run: the records are what is kept).
     shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
     _sweep_private_gradebooks(Path(shm or tempfile.gettempdir()))
+    sweep_groups()  # kernels that a killed grader's sandboxes left running, and empty groups
     private = Path(tempfile.mkdtemp(prefix=f"{PRIVATE}{os.getpid()}-", dir=shm))
     try:
         db_url = merge.copy_gradebook(course.db_url, private / "gradebook.db")

@@ -61,13 +61,20 @@ def _fork_kernel(request: dict, open_fds: list[int]) -> dict:
     return {"forked": True}
 
 
-def serve(listener: socket.socket) -> None:
+def serve(listener: socket.socket, lifeline: int | None = None) -> None:
+    """Answer fork requests until the grader is gone: ``lifeline`` (the read end of its
+    lifeline pipe) becomes readable only at end-of-file, when the grader died; then the zygote
+    exits, and its kernels with it (each has it as its parent-death signal's parent)."""
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
+    if lifeline is not None:
+        selector.register(lifeline, selectors.EVENT_READ)
     buffers: dict[socket.socket, bytes] = {}
     while True:
         for key, _mask in selector.select(timeout=1.0):
             sock = key.fileobj
+            if sock == lifeline:
+                os._exit(0)  # the grader is gone: nothing is left to fork for
             if sock is listener:
                 conn, _ = listener.accept()
                 selector.register(conn, selectors.EVENT_READ)
@@ -83,6 +90,7 @@ def serve(listener: socket.socket) -> None:
             while b"\n" in buffers[sock]:
                 line, buffers[sock] = buffers[sock].split(b"\n", 1)
                 open_fds = [listener.fileno(), *(s.fileno() for s in buffers)]
+                open_fds += [] if lifeline is None else [lifeline]
                 try:
                     answer = _fork_kernel(json.loads(line), open_fds)
                 except Exception as exc:
@@ -107,7 +115,7 @@ def main(argv: list[str]) -> int:
              "seconds": round(time.perf_counter() - began, 3)}  # fmt: skip
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
-    serve(listener)
+    serve(listener, config.get("lifeline_fd"))
     return 0
 
 
