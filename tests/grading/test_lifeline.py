@@ -140,9 +140,7 @@ def test_a_launcher_whose_grader_is_already_gone_starts_nothing(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("forked", [False, True], ids=["new kernels", "forked kernels"])
-def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(
-    tmp_path, forked
-):
+def test_a_killed_grade_run_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(tmp_path, forked):
     from cases import ASSIGNMENT, perfect
     from kit import BIN, env_for, make_course, place_submission, reference_records
     from kit import release_notebook as released
