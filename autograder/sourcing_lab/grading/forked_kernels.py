@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sourcing_lab.grading.cgroup import owned_name
 from sourcing_lab.grading.kernel_view import INSIDE_ZYGOTE, zygote_view
 from sourcing_lab.grading.lifeline import grader_fd
 
@@ -49,7 +50,7 @@ PRELOAD = (  # what a grading kernel imports: ipykernel, then what the notebooks
     "course.glossary",
     "course.casefile",
 )
-POOL_PREFIX = "sl-pool-"  # + the grader's pid: a killed grader's pool folder is found later
+POOL_PREFIX = "sl-pool-"  # owned_name: a killed grader's pool folder (and groups) found later
 RESTARTS = 2
 START_SECONDS = 120.0
 SOCKET_PATH_MAX = 107  # bytes in a Unix socket's address (sun_path, less its final NUL)
@@ -77,7 +78,7 @@ class Zygote:
     def start(self) -> None:
         base = _pool_base()
         _sweep_pools(Path(base))
-        self.pool_dir = tempfile.mkdtemp(prefix=f"{POOL_PREFIX}{os.getpid()}-", dir=base)
+        self.pool_dir = tempfile.mkdtemp(prefix=owned_name("sl-pool"), dir=base)
         spec = dict(self._spec)
         spec["view"] = zygote_view(
             spec.pop("bwrap"),

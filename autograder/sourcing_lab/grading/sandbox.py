@@ -60,21 +60,16 @@ def enter(spec: dict[str, Any], command: list[str]) -> None:
     if spec.get("status_file"):
         with open(spec["status_file"], "w", encoding="utf-8") as handle:
             json.dump(status, handle)
-    if view:
-        entry = {
-            "limits": limits,
-            "copy_from": INSIDE_SUBMISSION if spec.get("copy_submission", True) else None,
-            "status_file": spec.get("entry_status_file"),
-            "lifeline_fd": spec.get("lifeline_fd"),
-            "keep_lifeline": spec.get("keep_lifeline", False),
-        }
-        inner = [sys.executable, INSIDE_ENTRY, json.dumps(entry), "--", *command]
-        os.execvp(view[0], [*view, "--", *inner])
     entry = {
         "limits": limits,
         "status_file": spec.get("entry_status_file"),
         "lifeline_fd": spec.get("lifeline_fd"),
+        "keep_lifeline": spec.get("keep_lifeline", False),
     }
+    if view:
+        entry["copy_from"] = INSIDE_SUBMISSION if spec.get("copy_submission", True) else None
+        inner = [sys.executable, INSIDE_ENTRY, json.dumps(entry), "--", *command]
+        os.execvp(view[0], [*view, "--", *inner])
     if spec.get("workdir"):
         os.chdir(spec["workdir"])
     sandbox_entry.main([json.dumps(entry), "--", *command])
